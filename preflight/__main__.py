@@ -1,0 +1,5 @@
+"""`python -m preflight` runs the command line."""
+
+from preflight.cli import main
+
+raise SystemExit(main())

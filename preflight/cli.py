@@ -1,0 +1,121 @@
+"""The `preflight` command line: drives the same core functions as the kiosk. No Qt.
+
+Exit codes (design.md §4): 0 pass, 1 warnings only, 2 usage error or unreadable input,
+3 a check failed, 4 a check could not run. With --json, stdout holds the report and nothing else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from preflight import __version__
+from preflight.config import MODES, load_config, resolve_config_path, user_config_path
+from preflight.errors import EXIT_ERROR, EXIT_USAGE, PreflightError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        # argparse's own two-line usage dump is noise; keep the one-line reason.
+        self.exit(EXIT_USAGE, f"preflight: {message} (see `preflight {self._sub_hint()}--help`)\n")
+
+    def _sub_hint(self) -> str:
+        parts = self.prog.split()[1:]
+        return " ".join(parts) + " " if parts else ""
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="preflight", description="Check that a remote session is safe to start.")
+    parser.add_argument("--version", action="version", version=f"preflight {__version__}")
+    parser.add_argument(
+        "--config", help="configuration file (default: $PREFLIGHT_CONFIG or the user file)"
+    )
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    scan = commands.add_parser("scan", help="camera checks over a camera, video, image or folder")
+    scan.add_argument("source", help="camera:N, a video file, an image file, or a folder of images")
+    scan.add_argument("--json", action="store_true", help="print the report as JSON on stdout")
+    scan.add_argument("--seconds", type=float, help="scan window in seconds (default from config)")
+    scan.add_argument("--fps", type=float, help="frames analysed per second (default from config)")
+    scan.add_argument("--mode", choices=MODES, default="staff", help="who is at the device")
+    scan.add_argument("--policy", help="policy pack id (policy packs arrive in a later version)")
+
+    models = commands.add_parser("models", help="install or verify the model files")
+    models.add_argument("action", choices=("install", "verify", "list"))
+
+    config = commands.add_parser("config", help="show the configuration in force")
+    config.add_argument("action", choices=("show", "path"))
+    return parser
+
+
+def _cmd_scan(args: argparse.Namespace) -> int:
+    # Imported here so `preflight models install` works before the models exist.
+    from preflight.frames import open_source
+    from preflight.results import render_text
+    from preflight.scan import ScanOptions, scan
+
+    if args.policy:
+        raise PreflightError(f"unknown policy {args.policy!r}: no policy packs are installed yet")
+    config = load_config(args.config)
+    options = ScanOptions.from_config(config, args.mode, seconds=args.seconds, fps=args.fps)
+    with open_source(args.source, fps=options.fps, seconds=options.seconds) as source:
+        report = scan(source, options)
+    sys.stdout.write(report.to_json() + "\n" if args.json else render_text(report))
+    return report.exit_code
+
+
+def _cmd_models(args: argparse.Namespace) -> int:
+    from preflight.vision.models import install_models, load_manifest, models_dir, verify_models
+
+    if args.action == "install":
+        written = install_models()
+        problems = verify_models()
+        for name in written:
+            print(f"installed {models_dir() / name}")
+        if problems:
+            for line in problems:
+                print(f"preflight: {line}", file=sys.stderr)
+            return EXIT_ERROR
+        print(f"all model files present and verified in {models_dir()}")
+        return 0
+    if args.action == "list":
+        for entry in load_manifest().models:
+            print(f"{entry.name:42} {entry.licence:12} {entry.purpose}")
+        return 0
+    problems = verify_models()
+    for line in problems:
+        print(f"preflight: {line}", file=sys.stderr)
+    if not problems:
+        print(f"all model files present and verified in {models_dir()}")
+    return EXIT_ERROR if problems else 0
+
+
+def _cmd_config(args: argparse.Namespace) -> int:
+    if args.action == "path":
+        chosen = resolve_config_path(args.config)
+        print(
+            chosen if chosen else f"(defaults only; a school file would go at {user_config_path()})"
+        )
+        return 0
+    config = load_config(args.config)
+    print(config.model_dump_json(indent=2))
+    print(f"digest: {config.digest()}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _build_parser().parse_args(argv)
+    handlers = {"scan": _cmd_scan, "models": _cmd_models, "config": _cmd_config}
+    try:
+        return handlers[args.command](args)
+    except PreflightError as exc:
+        print(f"preflight: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("preflight: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

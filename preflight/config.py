@@ -1,0 +1,163 @@
+"""The validated, versioned configuration: defaults in assets/, a school's overrides on top. No Qt.
+
+Detector code never reads this; `preflight.scan` turns it into options objects.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from preflight.errors import ConfigError
+
+APP_NAME = "session-preflight"
+ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
+DEFAULT_CONFIG_PATH = ASSETS_DIR / "config" / "default.toml"
+
+Mode = Literal["staff", "home"]
+MODES: tuple[Mode, ...] = ("staff", "home")
+
+
+class _Section(BaseModel):
+    # Unknown keys are errors: a misspelt threshold must not be silently ignored.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class OrgConfig(_Section):
+    name: str = Field(min_length=1, max_length=200)
+
+
+class ScanConfig(_Section):
+    seconds: float = Field(gt=0, le=60)
+    fps: float = Field(gt=0, le=60)
+
+
+class ModeConfig(_Section):
+    min_people: int = Field(ge=0, le=20)
+    max_people: int = Field(ge=0, le=20)
+
+    @model_validator(mode="after")
+    def _max_not_below_min(self) -> ModeConfig:
+        if self.max_people < self.min_people:
+            raise ValueError("max_people must be at least min_people")
+        return self
+
+
+class PeopleConfig(_Section):
+    min_face_confidence: float = Field(gt=0, lt=1)
+    min_track_fraction: float = Field(ge=0, le=1)
+    min_frames: int = Field(ge=1, le=1000)
+    max_gap_seconds: float = Field(ge=0, le=30)
+    tiles_per_frame: int = Field(ge=0, le=6)
+
+
+class StillnessConfig(_Section):
+    max_shake_px_rms: float = Field(gt=0, le=100)
+    min_measured_fraction: float = Field(gt=0, le=1)
+
+
+class ChecksConfig(_Section):
+    people: PeopleConfig
+    stillness: StillnessConfig
+
+
+class ModesConfig(_Section):
+    staff: ModeConfig
+    home: ModeConfig
+
+
+class Config(_Section):
+    """The whole configuration. Grows by adding sections; `schema_version` guards migrations."""
+
+    schema_version: Literal[1]
+    org: OrgConfig
+    scan: ScanConfig
+    modes: ModesConfig
+    checks: ChecksConfig
+
+    def mode(self, mode: Mode) -> ModeConfig:
+        mode_config: ModeConfig = getattr(self.modes, mode)
+        return mode_config
+
+    def digest(self) -> str:
+        """sha256 of the canonical JSON of the settings in force, for records and reviewers."""
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except IsADirectoryError:
+        raise ConfigError(f"config path is a folder, not a file: {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config {path}: not valid TOML: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"config {path}: cannot read: {exc}") from None
+
+
+def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _describe(exc: ValidationError, path: Path) -> str:
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+    more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+    message = first["msg"]
+    if first["type"] == "extra_forbidden":
+        message = "unknown setting"
+    return f"config {path}: {where}: {message}{more}"
+
+
+def user_config_path() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+def resolve_config_path(explicit: str | os.PathLike[str] | None = None) -> Path | None:
+    """The school's config file in force: --config, then PREFLIGHT_CONFIG, then the user file."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get("PREFLIGHT_CONFIG")
+    if env:
+        return Path(env)
+    user = user_config_path()
+    return user if user.is_file() else None
+
+
+def load_config(path: str | os.PathLike[str] | None = None) -> Config:
+    """Load the defaults, overlay the school's file (if any), and validate.
+
+    Raises:
+        ConfigError: with one line naming the file, the setting and what is wrong.
+    """
+    defaults = _read_toml(DEFAULT_CONFIG_PATH)
+    chosen = resolve_config_path(path)
+    data = defaults if chosen is None else _merge(defaults, _read_toml(chosen))
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, chosen or DEFAULT_CONFIG_PATH)) from None
+
+
+def data_dir() -> Path:
+    """Where Preflight keeps its own files (journal, keys): PREFLIGHT_DATA_DIR or the OS default."""
+    env = os.environ.get("PREFLIGHT_DATA_DIR")
+    return Path(env) if env else Path(platformdirs.user_data_dir(APP_NAME))

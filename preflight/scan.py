@@ -1,0 +1,263 @@
+"""Camera scan orchestration: frames → observations → check results → report. No Qt.
+
+`run_scan()` yields a progress event per analysed frame and a final report, and stops when
+cancelled; the command line consumes it whole, the kiosk consumes it live from a worker thread.
+`CameraAnalyzer` owns the detectors (create, use and close on one thread).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from types import TracebackType
+
+from preflight.checks import people, stillness
+from preflight.checks.people import PeopleOptions, evaluate_people
+from preflight.checks.stillness import StillnessOptions, evaluate_stillness
+from preflight.config import Config, Mode
+from preflight.errors import ModelError
+from preflight.frames import Frame, FrameSource
+from preflight.frames.sources import CameraLostError
+from preflight.results import CheckResult, Report
+from preflight.tracking import TrackingOptions
+from preflight.vision.detections import Detections
+from preflight.vision.faces import FaceScanner, FaceScanOptions
+from preflight.vision.motion import GlobalMotion, MotionEstimator, MotionOptions
+from preflight.vision.segmentation import PersonMask, PersonSegmenter
+
+CAMERA_CHECKS = (people.CHECK_ID, stillness.CHECK_ID)
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    """Everything a camera scan needs, built from the config for one mode."""
+
+    mode: Mode = "staff"
+    seconds: float = 3.0
+    fps: float = 15.0
+    faces: FaceScanOptions = FaceScanOptions()
+    people: PeopleOptions = PeopleOptions()
+    motion: MotionOptions = MotionOptions()
+    stillness: StillnessOptions = StillnessOptions()
+
+    @classmethod
+    def from_config(
+        cls, config: Config, mode: Mode, seconds: float | None = None, fps: float | None = None
+    ) -> ScanOptions:
+        fps = fps or config.scan.fps
+        people_cfg = config.checks.people
+        expected = config.mode(mode)
+        return cls(
+            mode=mode,
+            seconds=seconds or config.scan.seconds,
+            fps=fps,
+            faces=FaceScanOptions(
+                min_confidence=people_cfg.min_face_confidence,
+                tiles_per_frame=people_cfg.tiles_per_frame,
+            ),
+            people=PeopleOptions(
+                min_people=expected.min_people,
+                max_people=expected.max_people,
+                min_track_fraction=people_cfg.min_track_fraction,
+                min_frames=people_cfg.min_frames,
+                tracking=TrackingOptions(
+                    max_gap_frames=max(1, round(people_cfg.max_gap_seconds * fps))
+                ),
+            ),
+            stillness=StillnessOptions(
+                max_shake_px_rms=config.checks.stillness.max_shake_px_rms,
+                min_measured_fraction=config.checks.stillness.min_measured_fraction,
+            ),
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class FrameObservation:
+    """What the detectors saw in one frame. No pixels beyond the low-resolution person mask."""
+
+    index: int
+    timestamp_ms: float
+    size_wh: tuple[int, int]
+    faces: Detections | None
+    person_mask: PersonMask | None
+    motion: GlobalMotion | None
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, eq=False)
+class FrameAnalysed:
+    """Progress: one frame was analysed. `frame` is for live display only; never store it."""
+
+    frame: Frame
+    observation: FrameObservation
+
+
+@dataclass(frozen=True)
+class ScanFinished:
+    report: Report
+
+
+@dataclass(frozen=True)
+class ScanCancelled:
+    frames_analysed: int
+
+
+ScanEvent = FrameAnalysed | ScanFinished | ScanCancelled
+
+
+class CameraAnalyzer:
+    """Runs the camera detectors on frames and turns their observations into check results.
+
+    A detector that cannot start (a missing model file) does not stop the others: the checks
+    that need it report `error` with the reason.
+    """
+
+    def __init__(self, options: ScanOptions) -> None:
+        self.options = options
+        self.unavailable: dict[str, str] = {}
+        self._faces: FaceScanner | None = None
+        self._segmenter: PersonSegmenter | None = None
+        self.segmentation_problem: str | None = None
+        try:
+            self._faces = FaceScanner(options.faces)
+        except ModelError as exc:
+            self.unavailable[people.CHECK_ID] = f"People cannot be counted: {exc}"
+        try:
+            self._segmenter = PersonSegmenter()
+        except ModelError as exc:
+            # Stillness still works without the mask, only less robustly; people do not need it.
+            self.segmentation_problem = str(exc)
+        self._motion = MotionEstimator(options.motion)
+
+    def reset(self) -> None:
+        """Start a new scan window (the motion estimator forgets the previous frame)."""
+        self._motion.reset()
+
+    def analyse(self, frame: Frame) -> FrameObservation:
+        timings: dict[str, float] = {}
+        pixels = frame.pixels_bgr
+        faces = mask = None
+        if self._faces is not None:
+            start = time.perf_counter()
+            faces = self._faces.detect(pixels)
+            timings["faces"] = (time.perf_counter() - start) * 1000
+        if self._segmenter is not None:
+            start = time.perf_counter()
+            mask = self._segmenter.segment(pixels)
+            timings["segmentation"] = (time.perf_counter() - start) * 1000
+        start = time.perf_counter()
+        motion = self._motion.update(pixels, mask)
+        timings["motion"] = (time.perf_counter() - start) * 1000
+        return FrameObservation(
+            frame.index, frame.timestamp_ms, frame.size_wh, faces, mask, motion, timings
+        )
+
+    def evaluate(
+        self, observations: Sequence[FrameObservation], single_image: bool = False
+    ) -> list[CheckResult]:
+        """Check results for the observations so far (callable mid-scan for live status)."""
+
+        def spent(*stages: str) -> float:
+            return sum(o.timings_ms.get(s, 0.0) for o in observations for s in stages)
+
+        results = []
+        if people.CHECK_ID in self.unavailable:
+            results.append(CheckResult.error(people.CHECK_ID, self.unavailable[people.CHECK_ID]))
+        else:
+            start = time.perf_counter()
+            faces = [o.faces if o.faces is not None else Detections.empty() for o in observations]
+            result = evaluate_people(faces, self.options.people)
+            own = (time.perf_counter() - start) * 1000
+            results.append(_with_elapsed(result, spent("faces") + own))
+        start = time.perf_counter()
+        size_wh = observations[0].size_wh if observations else (0, 0)
+        result = evaluate_stillness(
+            [o.motion for o in observations],
+            [o.timestamp_ms for o in observations],
+            size_wh,
+            self.options.stillness,
+            single_image=single_image,
+        )
+        own = (time.perf_counter() - start) * 1000
+        results.append(_with_elapsed(result, spent("segmentation", "motion") + own))
+        return results
+
+    def close(self) -> None:
+        if self._faces is not None:
+            self._faces.close()
+        if self._segmenter is not None:
+            self._segmenter.close()
+
+    def __enter__(self) -> CameraAnalyzer:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _with_elapsed(result: CheckResult, elapsed_ms: float) -> CheckResult:
+    return CheckResult(
+        id=result.id,
+        status=result.status,
+        summary=result.summary,
+        findings=result.findings,
+        metrics=result.metrics,
+        elapsed_ms=elapsed_ms,
+    )
+
+
+def run_scan(
+    source: FrameSource,
+    analyzer: CameraAnalyzer,
+    cancel: Callable[[], bool] | None = None,
+) -> Iterator[ScanEvent]:
+    """Analyse every frame of `source`, yielding progress, then the report.
+
+    If the camera is lost mid-scan, every camera check reports `error` saying so. If `cancel()`
+    turns true, the scan stops with `ScanCancelled` and no report.
+    """
+    analyzer.reset()
+    observations: list[FrameObservation] = []
+    lost: str | None = None
+    try:
+        for frame in source.frames():
+            if cancel is not None and cancel():
+                yield ScanCancelled(len(observations))
+                return
+            observation = analyzer.analyse(frame)
+            observations.append(observation)
+            yield FrameAnalysed(frame, observation)
+    except CameraLostError as exc:
+        lost = f"{exc}. Reconnect the camera and scan again."
+    if cancel is not None and cancel():
+        yield ScanCancelled(len(observations))
+        return
+    if lost is not None:
+        checks = [CheckResult.error(cid, lost) for cid in CAMERA_CHECKS]
+    elif not observations:
+        checks = [CheckResult.error(cid, "The source gave no frames") for cid in CAMERA_CHECKS]
+    else:
+        checks = analyzer.evaluate(observations, single_image=source.is_single_image)
+    yield ScanFinished(
+        Report(
+            source=source.name,
+            checks=tuple(checks),
+            frame_size_wh=observations[0].size_wh if observations else None,
+            frames_analysed=len(observations),
+        )
+    )
+
+
+def scan(source: FrameSource, options: ScanOptions) -> Report:
+    """Run a whole camera scan and return its report."""
+    with CameraAnalyzer(options) as analyzer:
+        for event in run_scan(source, analyzer):
+            if isinstance(event, ScanFinished):
+                return event.report
+    raise AssertionError("run_scan ended without a report")

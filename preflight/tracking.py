@@ -1,0 +1,164 @@
+"""Link per-frame face boxes into tracks, so one person seen in 40 frames counts once. No Qt.
+
+Tracks follow boxes, not identities: nothing here recognises a face.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from preflight.vision.detections import Detections, iou
+
+
+@dataclass(frozen=True)
+class TrackingOptions:
+    """Attributes:
+    max_gap_frames: frames a face may go unseen and still continue its track.
+    max_centre_shift: largest centre jump between sightings, in face heights.
+    max_size_ratio: largest change of face height between sightings.
+    """
+
+    max_gap_frames: int = 15
+    max_centre_shift: float = 1.2
+    max_size_ratio: float = 1.8
+
+
+@dataclass
+class _Open:
+    frames: list[int] = field(default_factory=list)
+    boxes: list[npt.NDArray[np.float32]] = field(default_factory=list)
+    scores: list[float] = field(default_factory=list)
+
+
+@dataclass(frozen=True, eq=False)
+class Track:
+    """One face followed through the scan window."""
+
+    frames: tuple[int, ...]
+    boxes_xyxy: npt.NDArray[np.float32]
+    confidences: npt.NDArray[np.float32]
+
+    @property
+    def first(self) -> int:
+        return self.frames[0]
+
+    @property
+    def last(self) -> int:
+        return self.frames[-1]
+
+    @property
+    def hits(self) -> int:
+        return len(self.frames)
+
+    @property
+    def median_box(self) -> tuple[float, float, float, float]:
+        m = np.median(self.boxes_xyxy, axis=0)
+        return float(m[0]), float(m[1]), float(m[2]), float(m[3])
+
+    @property
+    def median_height(self) -> float:
+        return float(np.median(self.boxes_xyxy[:, 3] - self.boxes_xyxy[:, 1]))
+
+    @property
+    def mean_confidence(self) -> float:
+        return float(np.mean(self.confidences))
+
+    def overlaps_in_time(self, other: Track) -> bool:
+        return self.first <= other.last and other.first <= self.last
+
+
+def _match_cost(
+    box: npt.NDArray[np.float32], other: npt.NDArray[np.float32], opts: TrackingOptions
+) -> float | None:
+    """Lower is better; None when the two boxes cannot be the same face."""
+    h_a, h_b = float(box[3] - box[1]), float(other[3] - other[1])
+    if min(h_a, h_b) <= 0 or max(h_a, h_b) / min(h_a, h_b) > opts.max_size_ratio:
+        return None
+    centre_a = (box[:2] + box[2:]) / 2
+    centre_b = (other[:2] + other[2:]) / 2
+    shift = float(np.linalg.norm(centre_a - centre_b)) / max(h_a, h_b)
+    if shift > opts.max_centre_shift and iou(box, other) < 0.1:
+        return None
+    return shift - iou(box, other)
+
+
+def track_faces(
+    per_frame: Sequence[Detections], options: TrackingOptions | None = None
+) -> list[Track]:
+    """Greedy frame-to-frame linking with gap tolerance, then joining of broken tracks.
+
+    Args:
+        per_frame: faces found in each analysed frame, in order.
+        options: linking limits.
+
+    Returns:
+        Tracks ordered by first appearance.
+    """
+    opts = options or TrackingOptions()
+    open_tracks: list[_Open] = []
+    for index, faces in enumerate(per_frame):
+        live = [t for t in open_tracks if index - t.frames[-1] <= opts.max_gap_frames + 1]
+        pairs = []
+        for ti, track in enumerate(live):
+            for di in range(len(faces)):
+                cost = _match_cost(track.boxes[-1], faces.xyxy[di], opts)
+                if cost is not None:
+                    pairs.append((cost, ti, di))
+        used_tracks: set[int] = set()
+        used_faces: set[int] = set()
+        for _, ti, di in sorted(pairs):
+            if ti in used_tracks or di in used_faces:
+                continue
+            used_tracks.add(ti)
+            used_faces.add(di)
+            live[ti].frames.append(index)
+            live[ti].boxes.append(faces.xyxy[di])
+            live[ti].scores.append(float(faces.confidence[di]))
+        for di in range(len(faces)):
+            if di not in used_faces:
+                open_tracks.append(_Open([index], [faces.xyxy[di]], [float(faces.confidence[di])]))
+    tracks = [
+        Track(tuple(t.frames), np.array(t.boxes, np.float32), np.array(t.scores, np.float32))
+        for t in open_tracks
+    ]
+    return sorted(_join_broken(tracks, opts), key=lambda t: t.first)
+
+
+def _join_broken(tracks: list[Track], opts: TrackingOptions) -> list[Track]:
+    """Join a track that ends to one that starts later near where it ended (a long look away)."""
+    tracks = sorted(tracks, key=lambda t: t.first)
+    joined = True
+    while joined:
+        joined = False
+        for i, earlier in enumerate(tracks):
+            for j, later in enumerate(tracks):
+                if i == j or later.first <= earlier.last:
+                    continue
+                if _match_cost(earlier.boxes_xyxy[-1], later.boxes_xyxy[0], opts) is None:
+                    continue
+                merged = Track(
+                    earlier.frames + later.frames,
+                    np.concatenate([earlier.boxes_xyxy, later.boxes_xyxy]),
+                    np.concatenate([earlier.confidences, later.confidences]),
+                )
+                tracks = [t for k, t in enumerate(tracks) if k not in (i, j)] + [merged]
+                tracks.sort(key=lambda t: t.first)
+                joined = True
+                break
+            if joined:
+                break
+    return tracks
+
+
+def max_concurrent(tracks: Sequence[Track]) -> int:
+    """Most tracks present at once, a track being present from its first to its last sighting."""
+    events = sorted([(t.first, 1) for t in tracks] + [(t.last + 1, -1) for t in tracks])
+    best = current = 0
+    for _, step in events:
+        current += step
+        best = max(best, current)
+    return best
