@@ -61,6 +61,8 @@ class ScanOptions:
                 max_people=expected.max_people,
                 min_track_fraction=people_cfg.min_track_fraction,
                 min_frames=people_cfg.min_frames,
+                large_face_px=people_cfg.large_face_px,
+                min_large_face_confidence=people_cfg.min_large_face_confidence,
                 tracking=TrackingOptions(
                     max_gap_frames=max(1, round(people_cfg.max_gap_seconds * fps))
                 ),
@@ -131,8 +133,10 @@ class CameraAnalyzer:
         self._motion = MotionEstimator(options.motion)
 
     def reset(self) -> None:
-        """Start a new scan window (the motion estimator forgets the previous frame)."""
+        """Start a new scan window: forget the previous frame and the faces being followed."""
         self._motion.reset()
+        if self._faces is not None:
+            self._faces.reset()
 
     def analyse(self, frame: Frame) -> FrameObservation:
         timings: dict[str, float] = {}

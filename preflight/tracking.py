@@ -18,12 +18,14 @@ from preflight.vision.detections import Detections, iou
 class TrackingOptions:
     """Attributes:
     max_gap_frames: frames a face may go unseen and still continue its track.
-    max_centre_shift: largest centre jump between sightings, in face heights.
+    max_centre_shift: largest centre jump between consecutive frames, in face heights.
+    shift_per_gap_frame: extra jump allowed for each frame the face went unseen (people walk).
     max_size_ratio: largest change of face height between sightings.
     """
 
     max_gap_frames: int = 15
     max_centre_shift: float = 1.2
+    shift_per_gap_frame: float = 0.6
     max_size_ratio: float = 1.8
 
 
@@ -72,7 +74,10 @@ class Track:
 
 
 def _match_cost(
-    box: npt.NDArray[np.float32], other: npt.NDArray[np.float32], opts: TrackingOptions
+    box: npt.NDArray[np.float32],
+    other: npt.NDArray[np.float32],
+    opts: TrackingOptions,
+    gap_frames: int = 1,
 ) -> float | None:
     """Lower is better; None when the two boxes cannot be the same face."""
     h_a, h_b = float(box[3] - box[1]), float(other[3] - other[1])
@@ -81,7 +86,8 @@ def _match_cost(
     centre_a = (box[:2] + box[2:]) / 2
     centre_b = (other[:2] + other[2:]) / 2
     shift = float(np.linalg.norm(centre_a - centre_b)) / max(h_a, h_b)
-    if shift > opts.max_centre_shift and iou(box, other) < 0.1:
+    allowed = opts.max_centre_shift + opts.shift_per_gap_frame * max(0, gap_frames - 1)
+    if shift > allowed and iou(box, other) < 0.1:
         return None
     return shift - iou(box, other)
 
@@ -105,7 +111,8 @@ def track_faces(
         pairs = []
         for ti, track in enumerate(live):
             for di in range(len(faces)):
-                cost = _match_cost(track.boxes[-1], faces.xyxy[di], opts)
+                gap = index - track.frames[-1]
+                cost = _match_cost(track.boxes[-1], faces.xyxy[di], opts, gap)
                 if cost is not None:
                     pairs.append((cost, ti, di))
         used_tracks: set[int] = set()
@@ -138,7 +145,8 @@ def _join_broken(tracks: list[Track], opts: TrackingOptions) -> list[Track]:
             for j, later in enumerate(tracks):
                 if i == j or later.first <= earlier.last:
                     continue
-                if _match_cost(earlier.boxes_xyxy[-1], later.boxes_xyxy[0], opts) is None:
+                gap = later.first - earlier.last
+                if _match_cost(earlier.boxes_xyxy[-1], later.boxes_xyxy[0], opts, gap) is None:
                     continue
                 merged = Track(
                     earlier.frames + later.frames,

@@ -22,13 +22,18 @@ class PeopleOptions:
     """Attributes:
     min_people / max_people: how many live people the mode expects in view.
     min_track_fraction / min_frames: how long a face must be seen to count as a person.
+    large_face_px / min_large_face_confidence: a face this tall must score this well on
+        average. Real faces that large score ≥ 0.85; the detector's false hits on room objects
+        (a cat in a framed picture, a mug) come out large and at 0.55-0.65.
     tracking: how sightings are linked across frames.
     """
 
     min_people: int = 1
     max_people: int = 1
-    min_track_fraction: float = 0.12
+    min_track_fraction: float = 0.08
     min_frames: int = 3
+    large_face_px: float = 90.0
+    min_large_face_confidence: float = 0.75
     tracking: TrackingOptions = TrackingOptions()
 
 
@@ -46,8 +51,17 @@ def _expected(options: PeopleOptions) -> str:
 
 def confirmed_tracks(faces: Sequence[Detections], options: PeopleOptions) -> list[Track]:
     """Tracks seen long enough to be a person, the most present (longest, largest) first."""
-    needed = max(options.min_frames, round(options.min_track_fraction * len(faces)))
-    tracks = [t for t in track_faces(faces, options.tracking) if t.hits >= needed]
+    # A still picture (or a very short clip) cannot show a face for min_frames frames.
+    needed = min(
+        len(faces), max(options.min_frames, round(options.min_track_fraction * len(faces)))
+    )
+    tracks = [
+        t
+        for t in track_faces(faces, options.tracking)
+        if t.hits >= needed
+        and (t.median_height < options.large_face_px
+             or t.mean_confidence >= options.min_large_face_confidence)
+    ]  # fmt: skip
     return sorted(tracks, key=lambda t: t.hits * t.median_height, reverse=True)
 
 

@@ -66,8 +66,8 @@ class _Pacer:
         return self._limit_ms is not None and timestamp_ms >= self._limit_ms - 1e-6
 
     def take(self, timestamp_ms: float) -> bool:
-        # Half a frame of tolerance so 30 fps video sampled at 15 fps keeps every other frame.
-        if timestamp_ms + self._interval_ms / 2 >= self._next_due_ms:
+        # 1 ms of slack absorbs rounding in frame times (30 fps → 15 fps keeps every other frame).
+        if timestamp_ms + 1.0 >= self._next_due_ms:
             self._next_due_ms = max(self._next_due_ms + self._interval_ms, timestamp_ms)
             return True
         return False

@@ -5,7 +5,8 @@ Faces are located and counted, never identified: no embeddings, no recognition.
 Three passes, merged:
 - short range on the whole frame: the person at the screen;
 - full range on the whole frame: people a few metres away;
-- full range on overlapping tiles: people across the room, down to ~40 px face height at 720p.
+- full range on overlapping tiles: people across the room, down to ~40 px face height at 720p;
+- full range on a close crop around each small face found in the previous frame (following).
   The full-range model sees 192×192 pixels, so on a whole 1280×720 frame a 40-px face shrinks to
   6 px and is lost; on a 582×450 tile it is 13 px and found. Tiles cost ~6 ms each, so one or
   two run per frame in rotation, covering the whole frame every few frames; tracking across
@@ -41,10 +42,16 @@ class FaceScanOptions:
         tiles_per_frame: full-range tile passes per frame (0 turns the far-face scan off).
         tile_grid: columns × rows of overlapping tiles over the frame.
         tile_overlap: share of a tile that overlaps its neighbour, so no face is cut in two.
+        follow_below_px: faces smaller than this found in one frame are looked for again in
+            the next frame on a close crop around them, so a small face walking across the room
+            is seen in every frame rather than only when the tile rotation comes back to it.
+        max_followed: at most this many small faces are followed per frame (cost bound).
     """
 
     min_confidence: float = 0.55
     tiles_per_frame: int = 1
+    follow_below_px: float = 110.0
+    max_followed: int = 2
     tile_grid: tuple[int, int] = (3, 2)
     # Tiles overlap by 40 %, so a face up to ~180 px tall always lies whole inside one tile.
     tile_overlap: float = 0.4
@@ -125,7 +132,12 @@ class FaceScanner:
         self._tiles: list[tuple[int, int, int, int]] = []
         self._tiles_for: tuple[int, int] | None = None
         self._next_tile = 0
+        self._follow: list[tuple[int, int, int, int]] = []
         self._first_call = True
+
+    def reset(self) -> None:
+        """Forget faces followed from the previous frame (a new scan window starts)."""
+        self._follow = []
 
     @classmethod
     def create_from_options(cls, options: FaceScanOptions) -> FaceScanner:
@@ -149,11 +161,34 @@ class FaceScanner:
             _to_detections(self._short.detect(whole), (0, 0), size_wh),
             _to_detections(self._full.detect(whole), (0, 0), size_wh),
         ]
-        for x0, y0, x1, y1 in self._tiles_this_frame(size_wh):
+        for x0, y0, x1, y1 in [*self._tiles_this_frame(size_wh), *self._follow]:
             tile = np.ascontiguousarray(rgb[y0:y1, x0:x1])
             image = mp.Image(image_format=mp.ImageFormat.SRGB, data=tile)
             parts.append(_to_detections(self._full.detect(image), (x0, y0), size_wh))
-        return Detections.concat(parts).merge_overlapping()
+        faces = Detections.concat(parts).merge_overlapping()
+        self._follow = self._crops_to_follow(faces, size_wh)
+        return faces
+
+    def _crops_to_follow(
+        self, faces: Detections, size_wh: tuple[int, int]
+    ) -> list[tuple[int, int, int, int]]:
+        small = [
+            i
+            for i in np.argsort(-faces.confidence)
+            if faces.heights[i] < self.options.follow_below_px
+        ][: self.options.max_followed]
+        crops = []
+        for i in small:
+            x0, y0, x1, y1 = (float(v) for v in faces.xyxy[i])
+            # 5 face heights across: room to move between frames, and the face stays ~35 px
+            # inside the model's 192-px input.
+            half = max(128.0, 2.5 * (y1 - y0))
+            cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+            crops.append((
+                max(0, round(cx - half)), max(0, round(cy - half)),
+                min(size_wh[0], round(cx + half)), min(size_wh[1], round(cy + half)),
+            ))  # fmt: skip
+        return crops
 
     def _tiles_this_frame(self, size_wh: tuple[int, int]) -> list[tuple[int, int, int, int]]:
         if self.options.tiles_per_frame == 0:

@@ -28,7 +28,7 @@ class MotionOptions:
     ransac_px: RANSAC inlier distance, in working-size pixels.
     """
 
-    max_corners: int = 300
+    max_corners: int = 200
     min_inliers: int = 15
     ransac_px: float = 0.6
 
@@ -107,7 +107,7 @@ class MotionEstimator:
     ) -> GlobalMotion | None:
         if len(points) < self.options.min_inliers:
             return None
-        window, levels = (21, 21), 3
+        window, levels = (15, 15), 2  # handles steps up to ~30 px at working size
         forward, status, _ = cv2.calcOpticalFlowPyrLK(
             previous, current, points, None, winSize=window, maxLevel=levels
         )
