@@ -56,6 +56,7 @@ class PeopleConfig(_Section):
     min_track_fraction: float = Field(ge=0, le=1)
     min_frames: int = Field(ge=1, le=1000)
     large_face_px: float = Field(gt=0, le=2000)
+    min_large_face_support: float = Field(ge=0, le=1)
     min_large_face_confidence: float = Field(gt=0, lt=1)
     max_gap_seconds: float = Field(ge=0, le=30)
     tiles_per_frame: int = Field(ge=0, le=6)

@@ -62,6 +62,7 @@ class ScanOptions:
                 min_track_fraction=people_cfg.min_track_fraction,
                 min_frames=people_cfg.min_frames,
                 large_face_px=people_cfg.large_face_px,
+                min_large_face_support=people_cfg.min_large_face_support,
                 min_large_face_confidence=people_cfg.min_large_face_confidence,
                 tracking=TrackingOptions(
                     max_gap_frames=max(1, round(people_cfg.max_gap_seconds * fps))
@@ -150,6 +151,8 @@ class CameraAnalyzer:
             start = time.perf_counter()
             mask = self._segmenter.segment(pixels)
             timings["segmentation"] = (time.perf_counter() - start) * 1000
+        if faces is not None and mask is not None and len(faces):
+            faces = faces.with_support(mask.support(faces.xyxy))
         start = time.perf_counter()
         motion = self._motion.update(pixels, mask)
         timings["motion"] = (time.perf_counter() - start) * 1000

@@ -34,6 +34,7 @@ class _Open:
     frames: list[int] = field(default_factory=list)
     boxes: list[npt.NDArray[np.float32]] = field(default_factory=list)
     scores: list[float] = field(default_factory=list)
+    supports: list[float] = field(default_factory=list)
 
 
 @dataclass(frozen=True, eq=False)
@@ -43,6 +44,7 @@ class Track:
     frames: tuple[int, ...]
     boxes_xyxy: npt.NDArray[np.float32]
     confidences: npt.NDArray[np.float32]
+    supports: npt.NDArray[np.float32]
 
     @property
     def first(self) -> int:
@@ -68,6 +70,12 @@ class Track:
     @property
     def mean_confidence(self) -> float:
         return float(np.mean(self.confidences))
+
+    @property
+    def mean_support(self) -> float | None:
+        """Mean person-mask support of the sightings, or None when no mask was available."""
+        known = self.supports[~np.isnan(self.supports)]
+        return float(np.mean(known)) if len(known) else None
 
     def overlaps_in_time(self, other: Track) -> bool:
         return self.first <= other.last and other.first <= self.last
@@ -125,11 +133,24 @@ def track_faces(
             live[ti].frames.append(index)
             live[ti].boxes.append(faces.xyxy[di])
             live[ti].scores.append(float(faces.confidence[di]))
+            live[ti].supports.append(float(faces.support[di]))
         for di in range(len(faces)):
             if di not in used_faces:
-                open_tracks.append(_Open([index], [faces.xyxy[di]], [float(faces.confidence[di])]))
+                open_tracks.append(
+                    _Open(
+                        [index],
+                        [faces.xyxy[di]],
+                        [float(faces.confidence[di])],
+                        [float(faces.support[di])],
+                    )
+                )
     tracks = [
-        Track(tuple(t.frames), np.array(t.boxes, np.float32), np.array(t.scores, np.float32))
+        Track(
+            tuple(t.frames),
+            np.array(t.boxes, np.float32),
+            np.array(t.scores, np.float32),
+            np.array(t.supports, np.float32),
+        )
         for t in open_tracks
     ]
     return sorted(_join_broken(tracks, opts), key=lambda t: t.first)
@@ -152,6 +173,7 @@ def _join_broken(tracks: list[Track], opts: TrackingOptions) -> list[Track]:
                     earlier.frames + later.frames,
                     np.concatenate([earlier.boxes_xyxy, later.boxes_xyxy]),
                     np.concatenate([earlier.confidences, later.confidences]),
+                    np.concatenate([earlier.supports, later.supports]),
                 )
                 tracks = [t for k, t in enumerate(tracks) if k not in (i, j)] + [merged]
                 tracks.sort(key=lambda t: t.first)

@@ -22,9 +22,12 @@ class PeopleOptions:
     """Attributes:
     min_people / max_people: how many live people the mode expects in view.
     min_track_fraction / min_frames: how long a face must be seen to count as a person.
-    large_face_px / min_large_face_confidence: a face this tall must score this well on
-        average. Real faces that large score ≥ 0.85; the detector's false hits on room objects
-        (a cat in a framed picture, a mug) come out large and at 0.55-0.65.
+    large_face_px / min_large_face_support / min_large_face_confidence: a face this tall
+        counts only if it sits on a segmented person (mean mask support) or the detector is
+        sure of it (mean score). The detector's false hits on room objects (a cat in a framed
+        picture, a mug) come out large with scores of 0.55-0.65 and support ~0. Real faces
+        pass at least one test: people at the screen have support > 0.8, while people further
+        back, whom the segmenter barely sees, score 0.8 and up.
     tracking: how sightings are linked across frames.
     """
 
@@ -33,6 +36,7 @@ class PeopleOptions:
     min_track_fraction: float = 0.08
     min_frames: int = 3
     large_face_px: float = 90.0
+    min_large_face_support: float = 0.3
     min_large_face_confidence: float = 0.75
     tracking: TrackingOptions = TrackingOptions()
 
@@ -55,14 +59,18 @@ def confirmed_tracks(faces: Sequence[Detections], options: PeopleOptions) -> lis
     needed = min(
         len(faces), max(options.min_frames, round(options.min_track_fraction * len(faces)))
     )
-    tracks = [
-        t
-        for t in track_faces(faces, options.tracking)
-        if t.hits >= needed
-        and (t.median_height < options.large_face_px
-             or t.mean_confidence >= options.min_large_face_confidence)
-    ]  # fmt: skip
+    tracks = track_faces(faces, options.tracking)
+    tracks = [t for t in tracks if t.hits >= needed and _plausible(t, options)]
     return sorted(tracks, key=lambda t: t.hits * t.median_height, reverse=True)
+
+
+def _plausible(track: Track, options: PeopleOptions) -> bool:
+    if track.median_height < options.large_face_px:
+        return True
+    if track.mean_confidence >= options.min_large_face_confidence:
+        return True
+    support = track.mean_support
+    return support is not None and support >= options.min_large_face_support
 
 
 def evaluate_people(

@@ -17,18 +17,37 @@ class Detections:
     Attributes:
         xyxy: N×4 float32, `[x0, y0, x1, y1]` in the analysed frame.
         confidence: N float32 scores in [0, 1].
+        person_support: N float32, how much of each box the person mask covers (0-1), or NaN
+            where no mask was available.
     """
 
     xyxy: FloatArray
     confidence: FloatArray
+    person_support: FloatArray | None = None
 
     def __post_init__(self) -> None:
         xyxy = np.asarray(self.xyxy, dtype=np.float32).reshape(-1, 4)
         conf = np.asarray(self.confidence, dtype=np.float32).reshape(-1)
         if len(xyxy) != len(conf):
             raise ValueError(f"{len(xyxy)} boxes but {len(conf)} confidences")
+        if self.person_support is None:
+            support = np.full(len(conf), np.nan, np.float32)
+        else:
+            support = np.asarray(self.person_support, dtype=np.float32).reshape(-1)
+            if len(support) != len(conf):
+                raise ValueError(f"{len(xyxy)} boxes but {len(support)} person_support values")
         object.__setattr__(self, "xyxy", xyxy)
         object.__setattr__(self, "confidence", conf)
+        object.__setattr__(self, "person_support", support)
+
+    @property
+    def support(self) -> FloatArray:
+        """`person_support`, never None after construction."""
+        assert self.person_support is not None
+        return self.person_support
+
+    def with_support(self, support: FloatArray) -> Detections:
+        return Detections(self.xyxy, self.confidence, support)
 
     @classmethod
     def empty(cls) -> Detections:
@@ -42,7 +61,7 @@ class Detections:
         return self.xyxy[:, 3] - self.xyxy[:, 1]
 
     def select(self, keep: npt.NDArray[np.bool_] | npt.NDArray[np.intp]) -> Detections:
-        return Detections(self.xyxy[keep], self.confidence[keep])
+        return Detections(self.xyxy[keep], self.confidence[keep], self.support[keep])
 
     @classmethod
     def concat(cls, parts: list[Detections]) -> Detections:
@@ -50,7 +69,9 @@ class Detections:
         if not parts:
             return cls.empty()
         return cls(
-            np.concatenate([p.xyxy for p in parts]), np.concatenate([p.confidence for p in parts])
+            np.concatenate([p.xyxy for p in parts]),
+            np.concatenate([p.confidence for p in parts]),
+            np.concatenate([p.support for p in parts]),
         )
 
     def merge_overlapping(

@@ -136,8 +136,9 @@ class FaceScanner:
         self._first_call = True
 
     def reset(self) -> None:
-        """Forget faces followed from the previous frame (a new scan window starts)."""
+        """Start a new scan window: forget followed faces and restart the tile rotation."""
         self._follow = []
+        self._next_tile = 0
 
     @classmethod
     def create_from_options(cls, options: FaceScanOptions) -> FaceScanner:

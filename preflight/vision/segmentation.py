@@ -33,6 +33,22 @@ class PersonMask:
     def binary(self, threshold: float = 0.5) -> npt.NDArray[np.bool_]:
         return np.asarray(self.probability >= threshold)
 
+    def support(self, boxes_xyxy: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        """Mean person probability inside each box (frame pixels), 0-1.
+
+        A live face sits on a segmented person; the detector's false hits on room objects
+        (a cat picture, a mug) score about 0 here.
+        """
+        height, width = self.probability.shape
+        sx, sy = width / self.frame_size_wh[0], height / self.frame_size_wh[1]
+        scores = np.zeros(len(boxes_xyxy), np.float32)
+        for i, (x0, y0, x1, y1) in enumerate(boxes_xyxy):
+            c0, c1 = int(x0 * sx), max(int(x0 * sx) + 1, int(np.ceil(x1 * sx)))
+            r0, r1 = int(y0 * sy), max(int(y0 * sy) + 1, int(np.ceil(y1 * sy)))
+            region = self.probability[max(0, r0) : min(height, r1), max(0, c0) : min(width, c1)]
+            scores[i] = float(region.mean()) if region.size else 0.0
+        return scores
+
     @property
     def coverage(self) -> float:
         """Share of the frame that shows people."""
