@@ -1,8 +1,10 @@
 """Camera checks: accuracy on held-out labelled scenes, and per-frame time at 1280x720.
 
 Run with `make bench` (or `.venv/bin/python bench/camera_bench.py --clips 120`). Scenes come from
-tests/scenes (real photographs composed into rooms). Seeds here start at 100000; tuning used
-seeds below 10000, so these clips were never seen while thresholds were chosen.
+tests/scenes (real photographs composed into rooms). Seeds here start at 200000; tuning used
+seeds below 10000, so these clips were never seen while thresholds were chosen. (An earlier run
+at 100000 was made against an unfinished scene builder and its figures were looked at, so that
+range is retired rather than reused.)
 
 Prints a Markdown summary and writes bench/results/camera.json.
 """
@@ -26,7 +28,7 @@ from preflight.frames import Frame  # noqa: E402
 from preflight.scan import CameraAnalyzer, ScanOptions  # noqa: E402
 from tests.scenes import KINDS, build_scene, random_scene  # noqa: E402
 
-HELD_OUT_SEED = 100_000
+HELD_OUT_SEED = 200_000
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -1,0 +1,45 @@
+"""`make bench`: every benchmark, one after another, with a Markdown summary for the README.
+
+Run it on an otherwise idle machine: the timings are wall-clock.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import camera_bench
+import scan_timing
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--clips", type=int, default=120, help="held-out camera clips")
+    args = parser.parse_args()
+    camera = camera_bench.run(args.clips, camera_bench.HELD_OUT_SEED)
+    timing = scan_timing.run()
+    header = (
+        f"Measured {datetime.now(UTC):%Y-%m-%d} on {platform.machine()}, "
+        f"{platform.python_implementation()} {platform.python_version()}, "
+        f"{len(os.sched_getaffinity(0))} cores."
+    )
+    text = "\n\n".join(
+        [header, camera_bench.markdown(camera["summary"]), scan_timing.markdown(timing)]
+    )  # type: ignore[arg-type]
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "summary.md").write_text(text + "\n")
+    (out / "camera.json").write_text(json.dumps(camera, indent=2, default=float))
+    (out / "scan_timing.json").write_text(json.dumps(timing, indent=2))
+    print(text)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
