@@ -23,8 +23,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--clips", type=int, default=120, help="held-out camera clips")
     args = parser.parse_args()
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
     camera = camera_bench.run(args.clips, camera_bench.HELD_OUT_SEED)
+    (out / "camera.json").write_text(json.dumps(camera, indent=2, default=float))
     timing = scan_timing.run()
+    (out / "scan_timing.json").write_text(json.dumps(timing, indent=2))
     header = (
         f"Measured {datetime.now(UTC):%Y-%m-%d} on {platform.machine()}, "
         f"{platform.python_implementation()} {platform.python_version()}, "
@@ -33,11 +37,7 @@ def main() -> None:
     text = "\n\n".join(
         [header, camera_bench.markdown(camera["summary"]), scan_timing.markdown(timing)]
     )  # type: ignore[arg-type]
-    out = ROOT / "bench" / "results"
-    out.mkdir(parents=True, exist_ok=True)
     (out / "summary.md").write_text(text + "\n")
-    (out / "camera.json").write_text(json.dumps(camera, indent=2, default=float))
-    (out / "scan_timing.json").write_text(json.dumps(timing, indent=2))
     print(text)
 
 
