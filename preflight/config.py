@@ -67,8 +67,28 @@ class StillnessConfig(_Section):
     min_measured_fraction: float = Field(gt=0, le=1)
 
 
+class DocumentsConfig(_Section):
+    stream_width: int = Field(ge=160, le=7680)
+    stream_height: int = Field(ge=90, le=4320)
+    stream_jpeg_quality: int = Field(ge=10, le=100)
+    min_ocr_confidence: float = Field(ge=0, le=100)
+    min_text_px: float = Field(gt=0, le=200)
+    min_words: int = Field(ge=1, le=100)
+    frames_to_read: int = Field(ge=1, le=100)
+    other_text_severity: Literal["warn", "info"]
+    ocr_engine: Literal["tesserocr", "pytesseract"]
+
+
+class PhotosConfig(_Section):
+    severity: Literal["fail", "warn"]
+    max_static_px_rms: float = Field(gt=0, le=50)
+    min_framed_share: float = Field(gt=0, le=1)
+
+
 class ChecksConfig(_Section):
     people: PeopleConfig
+    photos: PhotosConfig
+    documents: DocumentsConfig
     stillness: StillnessConfig
 
 

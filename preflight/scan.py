@@ -12,21 +12,30 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 
-from preflight.checks import people, stillness
-from preflight.checks.people import PeopleOptions, evaluate_people
+import numpy as np
+
+from preflight.checks import documents, people, photos, stillness
+from preflight.checks.documents import DocumentsOptions, evaluate_documents
+from preflight.checks.people import PeopleOptions, confirmed_tracks, evaluate_people
+from preflight.checks.photos import PhotosOptions, evaluate_photos
 from preflight.checks.stillness import StillnessOptions, evaluate_stillness
 from preflight.config import Config, Mode
 from preflight.errors import ModelError
 from preflight.frames import Frame, FrameSource
 from preflight.frames.sources import CameraLostError
+from preflight.liveness import LivenessOptions, cues_of, is_picture
 from preflight.results import CheckResult, Report
-from preflight.tracking import TrackingOptions
+from preflight.tracking import Track, TrackingOptions
 from preflight.vision.detections import Detections
 from preflight.vision.faces import FaceScanner, FaceScanOptions
+from preflight.vision.framing import borders_around
 from preflight.vision.motion import GlobalMotion, MotionEstimator, MotionOptions
+from preflight.vision.ocr import OcrReader, OcrUnavailable
+from preflight.vision.reading import ReadingOptions, TextRegionReading, read_text_regions
 from preflight.vision.segmentation import PersonMask, PersonSegmenter
+from preflight.vision.text_regions import StreamOptions
 
-CAMERA_CHECKS = (people.CHECK_ID, stillness.CHECK_ID)
+CAMERA_CHECKS = (people.CHECK_ID, photos.CHECK_ID, documents.CHECK_ID, stillness.CHECK_ID)
 
 
 @dataclass(frozen=True)
@@ -40,6 +49,18 @@ class ScanOptions:
     people: PeopleOptions = PeopleOptions()
     motion: MotionOptions = MotionOptions()
     stillness: StillnessOptions = StillnessOptions()
+    reading: ReadingOptions = ReadingOptions()
+    documents: DocumentsOptions = DocumentsOptions()
+    liveness: LivenessOptions = LivenessOptions()
+    photos: PhotosOptions = PhotosOptions()
+    #: Text reading and the picture-border cue are slow, so they run on this many frames of
+    #: the window, spread evenly (documents and pictures do not move on their own).
+    frames_to_read: int = 4
+    ocr_engine: str = "tesserocr"
+
+    @property
+    def read_every(self) -> int:
+        return max(1, round(self.seconds * self.fps / max(1, self.frames_to_read)))
 
     @classmethod
     def from_config(
@@ -47,6 +68,8 @@ class ScanOptions:
     ) -> ScanOptions:
         fps = fps or config.scan.fps
         people_cfg = config.checks.people
+        docs = config.checks.documents
+        photos_cfg = config.checks.photos
         expected = config.mode(mode)
         return cls(
             mode=mode,
@@ -72,6 +95,23 @@ class ScanOptions:
                 max_shake_px_rms=config.checks.stillness.max_shake_px_rms,
                 min_measured_fraction=config.checks.stillness.min_measured_fraction,
             ),
+            reading=ReadingOptions(
+                stream=StreamOptions(
+                    size_wh=(docs.stream_width, docs.stream_height),
+                    jpeg_quality=docs.stream_jpeg_quality,
+                ),
+                min_confidence=docs.min_ocr_confidence,
+                min_text_px=docs.min_text_px,
+                min_words=docs.min_words,
+            ),
+            documents=DocumentsOptions(other_text_severity=docs.other_text_severity),
+            liveness=LivenessOptions(
+                max_static_px_rms=photos_cfg.max_static_px_rms,
+                min_framed_share=photos_cfg.min_framed_share,
+            ),
+            photos=PhotosOptions(severity=photos_cfg.severity),
+            frames_to_read=docs.frames_to_read,
+            ocr_engine=docs.ocr_engine,
         )
 
 
@@ -86,6 +126,8 @@ class FrameObservation:
     person_mask: PersonMask | None
     motion: GlobalMotion | None
     timings_ms: dict[str, float] = field(default_factory=dict)
+    #: Legible text regions, on the frames that were read for text (None on the others).
+    text: tuple[TextRegionReading, ...] | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -132,10 +174,18 @@ class CameraAnalyzer:
             # Stillness still works without the mask, only less robustly; people do not need it.
             self.segmentation_problem = str(exc)
         self._motion = MotionEstimator(options.motion)
+        self._reader: OcrReader | None = None
+        # Borders found around faces, by (frame index, face row); boxes only, for findings.
+        self._borders: dict[tuple[int, int], tuple[float, float, float, float]] = {}
+        try:
+            self._reader = OcrReader(prefer=options.ocr_engine)
+        except OcrUnavailable as exc:
+            self.unavailable[documents.CHECK_ID] = f"Documents cannot be checked: {exc}"
 
     def reset(self) -> None:
         """Start a new scan window: forget the previous frame and the faces being followed."""
         self._motion.reset()
+        self._borders = {}
         if self._faces is not None:
             self._faces.reset()
 
@@ -152,12 +202,35 @@ class CameraAnalyzer:
             mask = self._segmenter.segment(pixels)
             timings["segmentation"] = (time.perf_counter() - start) * 1000
         if faces is not None and mask is not None and len(faces):
-            faces = faces.with_support(mask.support(faces.xyxy))
+            faces = faces.with_column("person_support", mask.support(faces.xyxy))
         start = time.perf_counter()
         motion = self._motion.update(pixels, mask)
         timings["motion"] = (time.perf_counter() - start) * 1000
+        slow = frame.index % self.options.read_every == 0
+        if faces is not None and len(faces):
+            start = time.perf_counter()
+            faces = faces.with_column("own_motion_xy", self._motion.own_motion(faces.xyxy))
+            if slow:
+                framed = borders_around(pixels, faces.xyxy)
+                self._borders.update(
+                    {(frame.index, i): b for i, b in enumerate(framed) if b is not None}
+                )
+                faces = faces.with_column("framed", [float(b is not None) for b in framed])
+            timings["liveness"] = (time.perf_counter() - start) * 1000
+        text = None
+        if slow and self._reader is not None:
+            start = time.perf_counter()
+            try:
+                text = tuple(read_text_regions(pixels, self._reader, self.options.reading))
+            except Exception as exc:  # an engine failure must not end the scan
+                self.unavailable[documents.CHECK_ID] = (
+                    f"Documents could not be checked: the OCR engine failed ({type(exc).__name__})"
+                )
+                self._reader.close()
+                self._reader = None
+            timings["documents"] = (time.perf_counter() - start) * 1000
         return FrameObservation(
-            frame.index, frame.timestamp_ms, frame.size_wh, faces, mask, motion, timings
+            frame.index, frame.timestamp_ms, frame.size_wh, faces, mask, motion, timings, text
         )
 
     def evaluate(
@@ -170,13 +243,39 @@ class CameraAnalyzer:
 
         results = []
         if people.CHECK_ID in self.unavailable:
-            results.append(CheckResult.error(people.CHECK_ID, self.unavailable[people.CHECK_ID]))
+            reason = self.unavailable[people.CHECK_ID]
+            results.append(CheckResult.error(people.CHECK_ID, reason))
+            results.append(CheckResult.error(photos.CHECK_ID, reason.replace("People", "Photos")))
         else:
             start = time.perf_counter()
             faces = [o.faces if o.faces is not None else Detections.empty() for o in observations]
-            result = evaluate_people(faces, self.options.people)
+            tracks = confirmed_tracks(faces, self.options.people)
+            pictures = []
+            picture_ids = set()
+            for track in tracks:
+                cues = cues_of(track, self.options.liveness)
+                if is_picture(cues, self.options.liveness, still_source=single_image):
+                    pictures.append((track, cues, self._border_of(track)))
+                    picture_ids.add(id(track))
+            live = [t for t in tracks if id(t) not in picture_ids]
             own = (time.perf_counter() - start) * 1000
+            result = evaluate_people(faces, self.options.people, live_tracks=live)
             results.append(_with_elapsed(result, spent("faces") + own))
+            results.append(
+                evaluate_photos(pictures, self.options.photos, elapsed_ms=spent("liveness"))
+            )
+        if documents.CHECK_ID in self.unavailable:
+            results.append(
+                CheckResult.error(documents.CHECK_ID, self.unavailable[documents.CHECK_ID])
+            )
+        else:
+            results.append(
+                evaluate_documents(
+                    [o.text for o in observations],
+                    self.options.documents,
+                    elapsed_ms=spent("documents"),
+                )
+            )
         start = time.perf_counter()
         size_wh = observations[0].size_wh if observations else (0, 0)
         result = evaluate_stillness(
@@ -190,7 +289,20 @@ class CameraAnalyzer:
         results.append(_with_elapsed(result, spent("segmentation", "motion") + own))
         return results
 
+    def _border_of(self, track: Track) -> tuple[float, float, float, float] | None:
+        borders = [
+            self._borders[key]
+            for key in zip(track.frames, track.rows, strict=True)
+            if key in self._borders
+        ]
+        if not borders:
+            return None
+        m = np.median(np.array(borders), axis=0)
+        return float(m[0]), float(m[1]), float(m[2]), float(m[3])
+
     def close(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
         if self._faces is not None:
             self._faces.close()
         if self._segmenter is not None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from preflight.vision.detections import Detections, iou
+from preflight.vision.detections import COLUMNS, Detections, iou
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class _Open:
     frames: list[int] = field(default_factory=list)
     boxes: list[npt.NDArray[np.float32]] = field(default_factory=list)
     scores: list[float] = field(default_factory=list)
-    supports: list[float] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)  # index of the sighting in its frame
 
 
 @dataclass(frozen=True, eq=False)
@@ -44,7 +44,9 @@ class Track:
     frames: tuple[int, ...]
     boxes_xyxy: npt.NDArray[np.float32]
     confidences: npt.NDArray[np.float32]
-    supports: npt.NDArray[np.float32]
+    columns: dict[str, npt.NDArray[np.float32]]
+    #: For each sighting, its row in that frame's `Detections`.
+    rows: tuple[int, ...] = ()
 
     @property
     def first(self) -> int:
@@ -71,10 +73,15 @@ class Track:
     def mean_confidence(self) -> float:
         return float(np.mean(self.confidences))
 
+    def column(self, name: str) -> npt.NDArray[np.float32]:
+        """A detections column over the sightings (see `detections.COLUMNS`), NaN if unmeasured."""
+        return self.columns.get(name, np.full((self.hits, COLUMNS[name]), np.nan, np.float32))
+
     @property
     def mean_support(self) -> float | None:
         """Mean person-mask support of the sightings, or None when no mask was available."""
-        known = self.supports[~np.isnan(self.supports)]
+        values = self.column("person_support")[:, 0]
+        known = values[~np.isnan(values)]
         return float(np.mean(known)) if len(known) else None
 
     def overlaps_in_time(self, other: Track) -> bool:
@@ -133,27 +140,33 @@ def track_faces(
             live[ti].frames.append(index)
             live[ti].boxes.append(faces.xyxy[di])
             live[ti].scores.append(float(faces.confidence[di]))
-            live[ti].supports.append(float(faces.support[di]))
+            live[ti].rows.append(di)
         for di in range(len(faces)):
             if di not in used_faces:
                 open_tracks.append(
-                    _Open(
-                        [index],
-                        [faces.xyxy[di]],
-                        [float(faces.confidence[di])],
-                        [float(faces.support[di])],
-                    )
+                    _Open([index], [faces.xyxy[di]], [float(faces.confidence[di])], [di])
                 )
     tracks = [
         Track(
             tuple(t.frames),
             np.array(t.boxes, np.float32),
             np.array(t.scores, np.float32),
-            np.array(t.supports, np.float32),
+            _gather_columns(per_frame, t.frames, t.rows),
+            tuple(t.rows),
         )
         for t in open_tracks
     ]
     return sorted(_join_broken(tracks, opts), key=lambda t: t.first)
+
+
+def _gather_columns(
+    per_frame: Sequence[Detections], frames: list[int], rows: list[int]
+) -> dict[str, npt.NDArray[np.float32]]:
+    names = {name for f in set(frames) for name in per_frame[f].columns}
+    return {
+        name: np.array([per_frame[f].column(name)[r] for f, r in zip(frames, rows, strict=True)])
+        for name in names
+    }
 
 
 def _join_broken(tracks: list[Track], opts: TrackingOptions) -> list[Track]:
@@ -173,7 +186,11 @@ def _join_broken(tracks: list[Track], opts: TrackingOptions) -> list[Track]:
                     earlier.frames + later.frames,
                     np.concatenate([earlier.boxes_xyxy, later.boxes_xyxy]),
                     np.concatenate([earlier.confidences, later.confidences]),
-                    np.concatenate([earlier.supports, later.supports]),
+                    {
+                        name: np.concatenate([earlier.column(name), later.column(name)])
+                        for name in set(earlier.columns) | set(later.columns)
+                    },
+                    earlier.rows + later.rows,
                 )
                 tracks = [t for k, t in enumerate(tracks) if k not in (i, j)] + [merged]
                 tracks.sort(key=lambda t: t.first)

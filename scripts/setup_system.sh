@@ -6,6 +6,9 @@ set -euo pipefail
 packages=(
   # OpenCV (pulled in by MediaPipe) links against these.
   libgl1 libglib2.0-0
+  # OCR for camera.documents: English language data (tesserocr's wheel brings libtesseract)
+  # and the tesseract binary for the pytesseract fallback.
+  tesseract-ocr tesseract-ocr-eng
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

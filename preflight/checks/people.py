@@ -74,7 +74,10 @@ def _plausible(track: Track, options: PeopleOptions) -> bool:
 
 
 def evaluate_people(
-    faces: Sequence[Detections], options: PeopleOptions, elapsed_ms: float = 0.0
+    faces: Sequence[Detections],
+    options: PeopleOptions,
+    elapsed_ms: float = 0.0,
+    live_tracks: Sequence[Track] | None = None,
 ) -> CheckResult:
     """Judge the faces found in each analysed frame.
 
@@ -82,12 +85,15 @@ def evaluate_people(
         faces: one `Detections` per analysed frame, in order.
         options: expectations for the mode and tracking thresholds.
         elapsed_ms: detector time already spent for this check, added to the result.
+        live_tracks: the confirmed tracks that are live people, once pictures of people (see
+            `preflight.liveness`) are taken out; by default every confirmed track.
     """
     if not faces:
         return CheckResult.error(
             CHECK_ID, "No frames were analysed, so people could not be counted"
         )
-    tracks = confirmed_tracks(faces, options)
+    confirmed = confirmed_tracks(faces, options)
+    tracks = confirmed if live_tracks is None else list(live_tracks)
     count = max_concurrent(tracks)
     too_many = count > options.max_people
     findings = []
@@ -138,6 +144,7 @@ def evaluate_people(
             "tracks": len(tracks),
             "max_faces_in_a_frame": max(per_frame),
             "frames_with_faces": sum(1 for n in per_frame if n),
+            "pictures_excluded": len(confirmed) - len(tracks),
             "expected_min": options.min_people,
             "expected_max": options.max_people,
         },

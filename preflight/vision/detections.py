@@ -2,52 +2,54 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
 FloatArray = npt.NDArray[np.float32]
 
+#: Extra per-box measurements added after detection, and the width of each column.
+#: NaN means "not measured for this box".
+COLUMNS: dict[str, int] = {
+    # Share of the box covered by the live-person mask, 0-1.
+    "person_support": 1,
+    # The box content's own motion since the previous frame, camera motion removed (dx, dy px).
+    "own_motion_xy": 2,
+    # 1 when a rectangular border (picture frame, screen) encloses the box, 0 when none does.
+    "framed": 1,
+}
+
 
 @dataclass(frozen=True, eq=False)
 class Detections:
-    """N boxes in frame pixels with their detector scores.
+    """N boxes in frame pixels with their detector scores and optional measurement columns.
 
     Attributes:
         xyxy: N×4 float32, `[x0, y0, x1, y1]` in the analysed frame.
         confidence: N float32 scores in [0, 1].
-        person_support: N float32, how much of each box the person mask covers (0-1), or NaN
-            where no mask was available.
+        columns: extra measurements by name (see `COLUMNS`), each N×width float32.
     """
 
     xyxy: FloatArray
     confidence: FloatArray
-    person_support: FloatArray | None = None
+    columns: Mapping[str, FloatArray] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         xyxy = np.asarray(self.xyxy, dtype=np.float32).reshape(-1, 4)
         conf = np.asarray(self.confidence, dtype=np.float32).reshape(-1)
         if len(xyxy) != len(conf):
             raise ValueError(f"{len(xyxy)} boxes but {len(conf)} confidences")
-        if self.person_support is None:
-            support = np.full(len(conf), np.nan, np.float32)
-        else:
-            support = np.asarray(self.person_support, dtype=np.float32).reshape(-1)
-            if len(support) != len(conf):
-                raise ValueError(f"{len(xyxy)} boxes but {len(support)} person_support values")
+        columns = {}
+        for name, values in self.columns.items():
+            if name not in COLUMNS:
+                raise ValueError(f"unknown detections column {name!r}; known: {sorted(COLUMNS)}")
+            array = np.asarray(values, dtype=np.float32).reshape(len(conf), COLUMNS[name])
+            columns[name] = array
         object.__setattr__(self, "xyxy", xyxy)
         object.__setattr__(self, "confidence", conf)
-        object.__setattr__(self, "person_support", support)
-
-    @property
-    def support(self) -> FloatArray:
-        """`person_support`, never None after construction."""
-        assert self.person_support is not None
-        return self.person_support
-
-    def with_support(self, support: FloatArray) -> Detections:
-        return Detections(self.xyxy, self.confidence, support)
+        object.__setattr__(self, "columns", columns)
 
     @classmethod
     def empty(cls) -> Detections:
@@ -60,18 +62,32 @@ class Detections:
     def heights(self) -> FloatArray:
         return self.xyxy[:, 3] - self.xyxy[:, 1]
 
+    def column(self, name: str) -> FloatArray:
+        """The named measurement, N×width; all NaN when it was not measured."""
+        if name in self.columns:
+            return self.columns[name]
+        return np.full((len(self), COLUMNS[name]), np.nan, np.float32)
+
+    def with_column(self, name: str, values: npt.ArrayLike) -> Detections:
+        return Detections(self.xyxy, self.confidence, {**self.columns, name: np.asarray(values)})
+
     def select(self, keep: npt.NDArray[np.bool_] | npt.NDArray[np.intp]) -> Detections:
-        return Detections(self.xyxy[keep], self.confidence[keep], self.support[keep])
+        return Detections(
+            self.xyxy[keep],
+            self.confidence[keep],
+            {name: values[keep] for name, values in self.columns.items()},
+        )
 
     @classmethod
     def concat(cls, parts: list[Detections]) -> Detections:
         parts = [p for p in parts if len(p)]
         if not parts:
             return cls.empty()
+        names = {name for p in parts for name in p.columns}
         return cls(
             np.concatenate([p.xyxy for p in parts]),
             np.concatenate([p.confidence for p in parts]),
-            np.concatenate([p.support for p in parts]),
+            {name: np.concatenate([p.column(name) for p in parts]) for name in names},
         )
 
     def merge_overlapping(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import cv2
 import numpy as np
@@ -70,10 +71,13 @@ class MotionEstimator:
         self.options = options or MotionOptions()
         self._previous: npt.NDArray[np.uint8] | None = None
         self._previous_points: npt.NDArray[np.float32] | None = None
+        # The last measured pair: (previous grey, current grey, prev→current matrix, scale).
+        self._pair: tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8], Any, float] | None = None
 
     def reset(self) -> None:
         self._previous = None
         self._previous_points = None
+        self._pair = None
 
     def update(
         self, pixels_bgr: npt.NDArray[np.uint8], person: PersonMask | None = None
@@ -83,10 +87,13 @@ class MotionEstimator:
         small = cv2.resize(pixels_bgr, WORK_SIZE_WH, interpolation=cv2.INTER_AREA)
         gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
         motion = None
+        self._pair = None
+        scale = width / WORK_SIZE_WH[0]
         if self._previous is not None and self._previous_points is not None:
-            motion = self._measure(
-                self._previous, gray, self._previous_points, width / WORK_SIZE_WH[0]
-            )
+            measured = self._measure(self._previous, gray, self._previous_points, scale)
+            if measured is not None:
+                motion, matrix = measured
+                self._pair = (self._previous, gray, matrix, scale)
         self._previous = gray
         self._previous_points = cv2.goodFeaturesToTrack(
             gray,
@@ -104,7 +111,7 @@ class MotionEstimator:
         current: npt.NDArray[np.uint8],
         points: npt.NDArray[np.float32],
         scale: float,
-    ) -> GlobalMotion | None:
+    ) -> tuple[GlobalMotion, Any] | None:
         if len(points) < self.options.min_inliers:
             return None
         window, levels = (15, 15), 2  # handles steps up to ~30 px at working size
@@ -135,4 +142,46 @@ class MotionEstimator:
         moved = matrix[:, :2] @ centre + matrix[:, 2]
         dx, dy = (moved - centre) * scale
         rotation = math.degrees(math.atan2(matrix[1, 0], matrix[0, 0]))
-        return GlobalMotion(float(dx), float(dy), rotation, inliers, tracked)
+        return GlobalMotion(float(dx), float(dy), rotation, inliers, tracked), matrix
+
+    def own_motion(self, boxes_xyxy: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        """How each box's content moved on its own since the previous frame, camera motion removed.
+
+        A face on a live person moves by itself (breathing, talking, small head movements); a
+        face in a photograph or on a poster moves exactly with the wall behind it. Returns N×2
+        (dx, dy) in full-frame pixels, NaN where it cannot be measured (the first frame, camera
+        motion unmeasurable, or too little detail in the box).
+        """
+        out = np.full((len(boxes_xyxy), 2), np.nan, np.float32)
+        if self._pair is None or not len(boxes_xyxy):
+            return out
+        previous, current, matrix, scale = self._pair
+        inverse = cv2.invertAffineTransform(matrix)
+        height, width = current.shape
+        for i, box in enumerate(boxes_xyxy):
+            x0, y0, x1, y1 = (float(v) / scale for v in box)
+            c0, r0 = max(0, int(x0)), max(0, int(y0))
+            c1, r1 = min(width, int(np.ceil(x1))), min(height, int(np.ceil(y1)))
+            if c1 - c0 < 6 or r1 - r0 < 6:
+                continue
+            region = np.zeros_like(current)
+            region[r0:r1, c0:c1] = 255
+            points = cv2.goodFeaturesToTrack(
+                current, maxCorners=25, qualityLevel=0.01, minDistance=3, mask=region, blockSize=3
+            )
+            if points is None or len(points) < 4:
+                continue
+            back, status, _ = cv2.calcOpticalFlowPyrLK(
+                current, previous, points, None, winSize=(11, 11), maxLevel=2
+            )
+            ok = status.reshape(-1) == 1
+            if ok.sum() < 4:
+                continue
+            here = points.reshape(-1, 2)[ok]
+            there = back.reshape(-1, 2)[ok]
+            # Where the camera motion alone would have put these points in the previous frame.
+            expected = here @ inverse[:, :2].T + inverse[:, 2]
+            # Content moved from `there` (previous) to `here`; camera alone: `expected` → `here`.
+            residual = np.median(expected - there, axis=0) * scale
+            out[i] = residual
+        return out

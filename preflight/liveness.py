@@ -1,0 +1,74 @@
+"""Live person or picture of one? Cues gathered over a face track, and the rule. No Qt.
+
+A face in a framed photo, a poster or on a TV moves exactly with the wall behind it and sits
+inside a rectangular border; a live face moves on its own (breathing, talking, small head
+movements) and has no border around it. No face is ever recognised: only motion and shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from preflight.tracking import Track
+
+
+@dataclass(frozen=True)
+class LivenessOptions:
+    """Attributes:
+    max_static_px_rms: a face whose own motion (camera motion removed) stays within this RMS
+        path, in frame pixels, is static like a picture.
+    min_motion_samples: fewer measured frame pairs than this and motion is not judged.
+    min_framed_share: share of the checked sightings that must have a border around the face.
+    """
+
+    max_static_px_rms: float = 0.5
+    min_motion_samples: int = 5
+    min_framed_share: float = 0.5
+
+
+@dataclass(frozen=True)
+class LivenessCues:
+    """What a track showed; None where the cue could not be measured."""
+
+    own_motion_px_rms: float | None
+    framed_share: float | None
+    person_support: float | None
+
+    def as_details(self) -> dict[str, float | None]:
+        def r(v: float | None) -> float | None:
+            return None if v is None else round(v, 3)
+
+        return {
+            "own_motion_px_rms": r(self.own_motion_px_rms),
+            "framed_share": r(self.framed_share),
+            "person_support": r(self.person_support),
+        }
+
+
+def cues_of(track: Track, options: LivenessOptions) -> LivenessCues:
+    steps = track.column("own_motion_xy")
+    known = ~np.isnan(steps).any(axis=1)
+    own = None
+    if known.sum() >= options.min_motion_samples:
+        path = np.cumsum(steps[known], axis=0)
+        own = float(np.sqrt(np.mean(np.sum((path - path.mean(axis=0)) ** 2, axis=1))))
+    framed = track.column("framed")[:, 0]
+    checked = framed[~np.isnan(framed)]
+    share = float(np.mean(checked)) if len(checked) else None
+    return LivenessCues(own, share, track.mean_support)
+
+
+def is_picture(cues: LivenessCues, options: LivenessOptions, still_source: bool) -> bool:
+    """True when the face is a picture of a person rather than a live person.
+
+    Both cues must agree where both exist, so that a live person sitting very still in front
+    of a door frame, or a live face briefly inside a rectangle, is not called a picture. On a
+    single still image there is no motion, and the border alone decides.
+    """
+    framed = cues.framed_share is not None and cues.framed_share >= options.min_framed_share
+    if still_source or cues.own_motion_px_rms is None:
+        return framed
+    static = cues.own_motion_px_rms <= options.max_static_px_rms
+    return static and framed

@@ -1,0 +1,89 @@
+"""Read the text a call viewer could read: proposals → OCR on crops → categories. No Qt.
+
+The recognised words live only inside `read_text_regions()`: they are classified for personal
+data and dropped. What leaves this module is boxes, counts and category names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from preflight.pii import classify_text
+from preflight.vision.ocr import OcrReader, OcrWord
+from preflight.vision.text_regions import StreamOptions, as_streamed, propose_text_blocks
+
+
+@dataclass(frozen=True)
+class ReadingOptions:
+    """Attributes:
+    stream: the call's frame size and compression; legibility is judged on that view.
+    min_confidence: OCR confidence (0-100) for a word to count as read.
+    min_text_px: smallest word height (stream pixels) a viewer can read; smaller text is
+        ignored even if OCR, which sees it enlarged, makes it out.
+    min_words: a region needs this many read words to be legible text.
+    target_line_px: crops are enlarged so lines are about this tall for Tesseract.
+    max_blocks: OCR at most this many proposals per frame.
+    """
+
+    stream: StreamOptions = StreamOptions()
+    min_confidence: float = 60.0
+    min_text_px: float = 7.0
+    min_words: int = 3
+    target_line_px: float = 36.0
+    max_blocks: int = 6
+
+
+@dataclass(frozen=True)
+class TextRegionReading:
+    """What was legible in one region of one frame: place, amount and kinds, never the text."""
+
+    box_xyxy: tuple[float, float, float, float]
+    words: int
+    categories: frozenset[str]
+    #: What the document looks like ("bank statement", "letter"...), from a fixed list.
+    kind: str | None = None
+
+
+def _is_word(word: OcrWord, options: ReadingOptions, scale: float) -> bool:
+    alnum = sum(ch.isalnum() for ch in word.text)
+    return (
+        word.confidence >= options.min_confidence
+        and alnum >= 2
+        and alnum >= 0.6 * len(word.text)
+        and word.height / scale >= options.min_text_px
+    )
+
+
+def read_text_regions(
+    pixels_bgr: npt.NDArray[np.uint8], reader: OcrReader, options: ReadingOptions
+) -> list[TextRegionReading]:
+    """Legible text regions of one frame, judged as the far end of the call would see them."""
+    width = pixels_bgr.shape[1]
+    streamed = as_streamed(pixels_bgr, options.stream)
+    back = width / streamed.shape[1]  # stream pixels → frame pixels
+    readings = []
+    for block in propose_text_blocks(streamed, max_blocks=options.max_blocks):
+        x0, y0, x1, y1 = block.box_xyxy
+        crop = streamed[y0:y1, x0:x1]
+        scale = float(np.clip(options.target_line_px / max(block.line_height_px, 1.0), 1.0, 4.0))
+        if scale > 1.0:
+            crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+        words = [w for w in reader.read_words(crop) if _is_word(w, options, scale)]
+        if len(words) < options.min_words:
+            continue
+        text = " ".join(w.text for w in words)
+        result = classify_text(text)
+        del text
+        readings.append(
+            TextRegionReading(
+                (x0 * back, y0 * back, x1 * back, y1 * back),
+                len(words),
+                result.categories,
+                result.kind,
+            )
+        )
+    return readings

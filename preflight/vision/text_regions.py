@@ -1,0 +1,121 @@
+"""Cheap text-region proposals and the far-end view of a frame (OpenCV only). No Qt.
+
+OCR is the expensive step, so it only runs on regions that look like lines of print: thin dark
+strokes on a lighter ground (black-hat) or light on dark (top-hat), closed horizontally into lines
+and grouped into blocks. The frame is first turned into what the far end of the call receives
+(the stream size and a call-like JPEG quality), so that judging legibility happens on the same
+pixels a viewer would see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+
+@dataclass(frozen=True)
+class StreamOptions:
+    """What a video call carries: frame size and compression (JPEG quality as a stand-in)."""
+
+    size_wh: tuple[int, int] = (1280, 720)
+    jpeg_quality: int = 60
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """A proposed block of text lines, in stream pixels."""
+
+    box_xyxy: tuple[int, int, int, int]
+    lines: int
+    line_height_px: float
+
+
+def as_streamed(pixels_bgr: npt.NDArray[np.uint8], options: StreamOptions) -> npt.NDArray[np.uint8]:
+    """The frame as the far end receives it, in grey: scaled to the stream size and compressed."""
+    height, width = pixels_bgr.shape[:2]
+    target_w, target_h = options.size_wh
+    scale = min(target_w / width, target_h / height, 1.0)
+    if scale < 1.0:
+        pixels_bgr = cv2.resize(
+            pixels_bgr, (round(width * scale), round(height * scale)), interpolation=cv2.INTER_AREA
+        )
+    ok, encoded = cv2.imencode(".jpg", pixels_bgr, [cv2.IMWRITE_JPEG_QUALITY, options.jpeg_quality])
+    if not ok:
+        raise ValueError("could not encode the frame as JPEG")
+    decoded = cv2.imdecode(encoded, cv2.IMREAD_GRAYSCALE)
+    if decoded is None:
+        raise ValueError("could not decode the compressed frame")
+    return np.asarray(decoded, dtype=np.uint8)
+
+
+def propose_text_blocks(
+    gray: npt.NDArray[np.uint8],
+    min_line_px: int = 5,
+    max_line_px: int = 48,
+    max_blocks: int = 8,
+) -> list[TextBlock]:
+    """Regions that look like printed lines, largest first.
+
+    Args:
+        gray: the streamed frame in grey.
+        min_line_px / max_line_px: line heights considered (smaller is unreadable anyway).
+        max_blocks: at most this many blocks are returned (OCR cost bound).
+    """
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (9, 9))
+    dark_on_light = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, kernel)
+    light_on_dark = cv2.morphologyEx(gray, cv2.MORPH_TOPHAT, kernel)
+    strokes = np.maximum(dark_on_light, light_on_dark)
+    _, mask = cv2.threshold(strokes, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    # Weak strokes are texture (brick, fabric), not print.
+    mask[strokes < 24] = 0
+    lines_mask = cv2.morphologyEx(
+        mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (11, 3))
+    )
+    count, _, stats, _ = cv2.connectedComponentsWithStats(lines_mask, connectivity=8)
+    lines = []
+    for i in range(1, count):
+        x, y, w, h, area = (int(v) for v in stats[i])
+        if not min_line_px <= h <= max_line_px or w < 2.5 * h:
+            continue
+        fill = area / float(w * h)
+        if not 0.25 <= fill <= 0.95:
+            continue
+        lines.append((x, y, x + w, y + h))
+    return _group_lines(lines, gray.shape[1], gray.shape[0])[:max_blocks]
+
+
+def _group_lines(
+    lines: list[tuple[int, int, int, int]], width: int, height: int
+) -> list[TextBlock]:
+    """Merge lines stacked close together (a paragraph, a letter) into blocks."""
+    blocks: list[list[tuple[int, int, int, int]]] = []
+    for line in sorted(lines, key=lambda b: (b[1], b[0])):
+        lh = line[3] - line[1]
+        for block in blocks:
+            x0 = min(b[0] for b in block)
+            x1 = max(b[2] for b in block)
+            y1 = max(b[3] for b in block)
+            overlaps_x = line[0] < x1 + 2 * lh and x0 - 2 * lh < line[2]
+            if overlaps_x and line[1] - y1 < 1.6 * lh:
+                block.append(line)
+                break
+        else:
+            blocks.append([line])
+    out = []
+    for block in blocks:
+        x0, y0 = min(b[0] for b in block), min(b[1] for b in block)
+        x1, y1 = max(b[2] for b in block), max(b[3] for b in block)
+        line_h = float(np.median([b[3] - b[1] for b in block]))
+        pad = round(line_h)
+        out.append(
+            TextBlock(
+                (max(0, x0 - pad), max(0, y0 - pad), min(width, x1 + pad), min(height, y1 + pad)),
+                len(block),
+                line_h,
+            )
+        )
+    # Many lines and large area first: documents before stray edges.
+    return sorted(out, key=lambda b: (b.lines, (b.box_xyxy[2] - b.box_xyxy[0])), reverse=True)

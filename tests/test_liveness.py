@@ -1,0 +1,51 @@
+"""Live face or picture: the rule over the cues a track gathered."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from preflight.liveness import LivenessCues, LivenessOptions, cues_of, is_picture
+from preflight.tracking import Track
+
+OPTIONS = LivenessOptions()
+
+
+def track(own_motion: np.ndarray, framed: np.ndarray) -> Track:
+    n = len(own_motion)
+    boxes = np.tile(np.array([[100, 100, 160, 160]], np.float32), (n, 1))
+    return Track(
+        tuple(range(n)), boxes, np.full(n, 0.9, np.float32),
+        {"own_motion_xy": own_motion.astype(np.float32), "framed": framed.astype(np.float32).reshape(-1, 1)},
+        tuple([0] * n),
+    )  # fmt: skip
+
+
+def framed_every_8th(n: int) -> np.ndarray:
+    return np.array([1.0 if i % 8 == 0 else np.nan for i in range(n)])
+
+
+def test_a_still_face_inside_a_border_is_a_picture() -> None:
+    rng = np.random.default_rng(0)
+    cues = cues_of(track(rng.normal(0, 0.03, (45, 2)), framed_every_8th(45)), OPTIONS)
+    assert cues.own_motion_px_rms is not None and cues.own_motion_px_rms < 0.2
+    assert cues.framed_share == 1.0
+    assert is_picture(cues, OPTIONS, still_source=False)
+
+
+def test_a_moving_face_is_live_even_inside_a_border() -> None:
+    t = np.arange(45) / 15
+    bob = np.stack([np.diff(np.r_[0, 3 * np.sin(2 * np.pi * 1.2 * t)]), np.zeros(45)], axis=1)
+    cues = cues_of(track(bob, framed_every_8th(45)), OPTIONS)
+    assert not is_picture(cues, OPTIONS, still_source=False)
+
+
+def test_a_still_face_without_a_border_is_live() -> None:
+    cues = cues_of(track(np.zeros((45, 2)), np.zeros(45)), OPTIONS)
+    assert not is_picture(cues, OPTIONS, still_source=False)
+
+
+@pytest.mark.parametrize(("framed", "expected"), [(1.0, True), (0.0, False), (None, False)])
+def test_on_a_still_image_the_border_decides(framed: float | None, expected: bool) -> None:
+    cues = LivenessCues(own_motion_px_rms=None, framed_share=framed, person_support=0.5)
+    assert is_picture(cues, OPTIONS, still_source=True) is expected
