@@ -26,9 +26,11 @@ sys.path.insert(0, str(ROOT))
 from preflight.config import load_config  # noqa: E402
 from preflight.frames import Frame  # noqa: E402
 from preflight.scan import CameraAnalyzer, ScanOptions  # noqa: E402
-from tests.scenes import KINDS, build_scene, random_scene  # noqa: E402
+from tests.scenes import DOCUMENT_KINDS, KINDS, build_scene, random_scene  # noqa: E402
 
 HELD_OUT_SEED = 200_000
+# People and camera-motion scenes; the document and photo kinds have their own benchmark.
+PEOPLE_KINDS = tuple(k for k in KINDS if k not in DOCUMENT_KINDS)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -43,7 +45,7 @@ def run(clips: int, seed0: int) -> dict[str, object]:
     frame_total_ms: list[float] = []
     with CameraAnalyzer(options) as analyzer:
         for n in range(clips):
-            kind = KINDS[n % len(KINDS)]
+            kind = PEOPLE_KINDS[n % len(PEOPLE_KINDS)]
             seed = seed0 + n
             frames, labels = build_scene(random_scene(seed, kind))
             analyzer.reset()
@@ -52,10 +54,14 @@ def run(clips: int, seed0: int) -> dict[str, object]:
                 frame = Frame(pixels, i * 1000.0 / 15.0, i)
                 start = time.perf_counter()
                 observations.append(analyzer.analyse(frame))
-                frame_total_ms.append((time.perf_counter() - start) * 1000)
                 timings = observations[-1].timings_ms
+                # OCR runs on 4 frames of 45 and is measured by bench/documents_bench.py.
+                frame_total_ms.append(
+                    (time.perf_counter() - start) * 1000 - timings.get("documents", 0.0)
+                )
                 for stage, ms in timings.items():
-                    stage_ms.setdefault(stage, []).append(ms)
+                    if stage != "documents":
+                        stage_ms.setdefault(stage, []).append(ms)
                 # Which detector time each check depends on (segmentation serves stillness).
                 check_ms["camera.people"].append(timings.get("faces", 0.0))
                 check_ms["camera.stillness"].append(
@@ -140,7 +146,7 @@ def markdown(summary: dict[str, object]) -> str:
         f"| hand-held recall, shake >= 2 px RMS | {ratio('handheld_recall_ge_2px')} |",
         f"| hand-held recall, shake 1-2 px RMS | {ratio('handheld_recall_1_to_2px')} |",
         f"| mounted false alarms | {ratio('mounted_false_alarm')} |",
-        f"| camera checks per 720p frame, median / p95 | {summary['frame_ms_median']:.1f} / "
+        f"| camera checks without OCR per 720p frame, median / p95 | {summary['frame_ms_median']:.1f} / "
         f"{summary['frame_ms_p95']:.1f} ms |",
     ]
     for check, t in checks.items():  # type: ignore[attr-defined]

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import camera_bench
+import documents_bench
 import scan_timing
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +28,8 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     camera = camera_bench.run(args.clips, camera_bench.HELD_OUT_SEED)
     (out / "camera.json").write_text(json.dumps(camera, indent=2, default=float))
+    docs = documents_bench.run(args.clips, documents_bench.HELD_OUT_SEED, naive_frames=20)
+    (out / "documents.json").write_text(json.dumps(docs, indent=2, default=float))
     timing = scan_timing.run()
     (out / "scan_timing.json").write_text(json.dumps(timing, indent=2))
     header = (
@@ -35,7 +38,12 @@ def main() -> None:
         f"{len(os.sched_getaffinity(0))} cores."
     )
     text = "\n\n".join(
-        [header, camera_bench.markdown(camera["summary"]), scan_timing.markdown(timing)]
+        [
+            header,
+            camera_bench.markdown(camera["summary"]),  # type: ignore[arg-type]
+            documents_bench.markdown(docs["summary"]),  # type: ignore[arg-type]
+            scan_timing.markdown(timing),
+        ]
     )  # type: ignore[arg-type]
     (out / "summary.md").write_text(text + "\n")
     print(text)

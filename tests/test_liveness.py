@@ -40,8 +40,16 @@ def test_a_moving_face_is_live_even_inside_a_border() -> None:
     assert not is_picture(cues, OPTIONS, still_source=False)
 
 
-def test_a_still_face_without_a_border_is_live() -> None:
+def test_over_video_a_face_that_never_moves_on_its_own_is_a_picture_even_without_a_border() -> None:
     cues = cues_of(track(np.zeros((45, 2)), np.zeros(45)), OPTIONS)
+    assert is_picture(cues, OPTIONS, still_source=False)
+
+
+def test_too_few_motion_samples_fall_back_to_the_border() -> None:
+    steps = np.full((45, 2), np.nan)
+    steps[:3] = 0.0
+    cues = cues_of(track(steps, np.zeros(45)), OPTIONS)
+    assert cues.own_motion_px_rms is None
     assert not is_picture(cues, OPTIONS, still_source=False)
 
 

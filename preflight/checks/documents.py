@@ -26,9 +26,11 @@ CHECK_ID = "camera.documents"
 class DocumentsOptions:
     """Attributes:
     other_text_severity: what legible text without personal data is ("warn" or "info").
+    merge_gap_px: text regions closer than this (frame pixels) are parts of one document.
     """
 
     other_text_severity: str = "warn"
+    merge_gap_px: float = 40.0
 
 
 @dataclass
@@ -69,6 +71,35 @@ def _aggregate(readings: Sequence[Sequence[TextRegionReading]]) -> list[_Region]
     return regions
 
 
+def _near(a: tuple[float, ...], b: tuple[float, ...], gap: float) -> bool:
+    return a[0] - gap < b[2] and b[0] - gap < a[2] and a[1] - gap < b[3] and b[1] - gap < a[3]
+
+
+def _merge_neighbours(regions: list[_Region], gap_px: float) -> list[_Region]:
+    """Blocks of one document (letterhead, address, body) become one region, so one finding."""
+    merged = True
+    while merged:
+        merged = False
+        for i, a in enumerate(regions):
+            for b in regions[i + 1 :]:
+                if _near(a.box, b.box, gap_px):
+                    box_a, box_b = a.box, b.box
+                    union = (
+                        min(box_a[0], box_b[0]), min(box_a[1], box_b[1]),
+                        max(box_a[2], box_b[2]), max(box_a[3], box_b[3]),
+                    )  # fmt: skip
+                    a.boxes = [union] * max(len(a.boxes), len(b.boxes))
+                    a.words += b.words
+                    a.categories |= b.categories
+                    a.kinds += b.kinds
+                    regions.remove(b)
+                    merged = True
+                    break
+            if merged:
+                break
+    return regions
+
+
 def evaluate_documents(
     readings: Sequence[Sequence[TextRegionReading] | None],
     options: DocumentsOptions,
@@ -80,7 +111,7 @@ def evaluate_documents(
         return CheckResult.error(
             CHECK_ID, "No frame was read for text, so documents were not checked"
         )
-    regions = _aggregate(read)
+    regions = _merge_neighbours(_aggregate(read), options.merge_gap_px)
     findings = []
     for region in sorted(regions, key=lambda r: (-len(r.personal), -r.words)):
         personal = bool(region.personal)

@@ -16,8 +16,18 @@ import cv2
 import numpy as np
 
 from tests.scenes.photos import PERSON_PHOTOS, Cutout, scaled_cutout
-from tests.scenes.rooms import N_ROOMS, RoomGeometry, room_geometry, room_layers
+from tests.scenes.props import PropLabel, PropSpec, draw_props, label_props
+from tests.scenes.rooms import N_ROOMS, RoomGeometry, room_geometry, room_layers, wall_light_map
 
+# Kinds with props (paperwork, text, photos of people); their scenes come from props_scenes.py.
+DOCUMENT_KINDS: tuple[str, ...] = (
+    "document_pii",
+    "document_small",
+    "text_no_pii",
+    "clean",
+    "photo_portrait",
+    "photo_tv",
+)
 KINDS: tuple[str, ...] = (
     "one_person",
     "two_people",
@@ -25,6 +35,7 @@ KINDS: tuple[str, ...] = (
     "turn_away",
     "mounted_moving",
     "handheld",
+    *DOCUMENT_KINDS,
 )
 MOTIONS: tuple[str, ...] = ("live", "walk_past", "stand_up", "turn_away")
 
@@ -140,6 +151,9 @@ class SceneSpec:
         desk: Show the desk in the foreground (hiding the main person's chest); without it
             the shoulders simply run off the bottom edge.
         kind: Which ``random_scene`` kind produced this spec, or ``"custom"``.
+        props: Static objects in the room (documents, framed photos, TVs, posters), drawn
+            before people and the camera so that they move with the camera.
+        desk_page: Show the printed scikit-image page lying on the desk (only with ``desk``).
     """
 
     seed: int
@@ -158,6 +172,8 @@ class SceneSpec:
     exposure_s: float = 1.0 / 60.0
     desk: bool = True
     kind: str = "custom"
+    props: tuple[PropSpec, ...] = ()
+    desk_page: bool = True
 
     @property
     def n_frames(self) -> int:
@@ -187,6 +203,8 @@ class SceneLabels:
         camera_rotation_deg: Per frame, the applied roll.
         rotation_deg_rms: Measured RMS roll about its mean.
         fps: Frame rate of the clip.
+        props: One label per ``SceneSpec.props`` entry, at frame 0. Pictured people are not
+            live people: they never count in the face boxes or people counts above.
     """
 
     people_count: int
@@ -201,6 +219,7 @@ class SceneLabels:
     camera_rotation_deg: tuple[float, ...] = ()
     rotation_deg_rms: float = 0.0
     fps: float = 15.0
+    props: tuple[PropLabel, ...] = ()
 
 
 @functools.lru_cache(maxsize=4)
@@ -847,13 +866,22 @@ def build_scene(spec: SceneSpec) -> tuple[list[np.ndarray], SceneLabels]:
     dxs, dys, rots = path.dx(t), path.dy(t), path.rot(t)
     margin = _margin_for(spec, dxs, dys, rots)
     cw, ch = w + 2 * margin, h + 2 * margin
-    layers = room_layers(spec.room, (w, h), margin)
+    layers = room_layers(spec.room, (w, h), margin, spec.desk_page)
 
     # Scene lighting: global level, colour temperature, lens vignetting.
     vig = _vignette_map(cw, ch, margin, round(spec.vignette, 3))
     gain = np.asarray(spec.white_balance, np.float32) * spec.light
     # Everything is composited in BGRA: OpenCV warps 4 channels far faster than 3.
     image = layers.image if spec.desk else layers.image_bare
+    front_alpha: np.ndarray | None = None
+    placed: tuple[Any, ...] = ()
+    if spec.props:
+        # Props are part of the room: lit with it, shaken with it, hidden by people in front.
+        desk_alpha = 1.0 - layers.see_near if spec.desk else None
+        light = wall_light_map(spec.room, (w, h), margin)
+        image, front_alpha, placed = draw_props(
+            spec.props, image, desk_alpha, light, margin, (w, h)
+        )
     room = cv2.cvtColor(cv2.convertScaleAbs(image * (vig[:, :, None] * gain)), cv2.COLOR_BGR2BGRA)
     furniture_occ = _Occluder(alpha=layers.furniture_alpha, y_off=layers.furniture_y0)
     occluders: list[_Occluder] = [furniture_occ]
@@ -861,6 +889,11 @@ def build_scene(spec: SceneSpec) -> tuple[list[np.ndarray], SceneLabels]:
         occluders.append(_Occluder(alpha=layers.desk_alpha, y_off=layers.desk_y0))
     see_far = layers.see_far if spec.desk else layers.see_far_bare
     see_near = layers.see_near if spec.desk else None
+    if front_alpha is not None:
+        # Paper held up or propped near the camera hides anyone behind it, like the desk.
+        occluders.append(_Occluder(alpha=front_alpha, y_off=0))
+        see_far = see_far * (1.0 - front_alpha)
+        see_near = (1.0 - front_alpha) if see_near is None else see_near * (1.0 - front_alpha)
     people = _prepare_people(spec, t, gain, vig, margin)
 
     noise = (
@@ -952,6 +985,9 @@ def build_scene(spec: SceneSpec) -> tuple[list[np.ndarray], SceneLabels]:
         rotation_deg_rms=0.0 if cam.mounted else float(np.std(rots)),
         fps=spec.fps,
     )
+    if placed:
+        cam0 = _camera_matrix(float(dxs[0]), float(dys[0]), float(rots[0]), (w, h), margin)
+        labels = dataclasses.replace(labels, props=label_props(placed, cam0, (w, h)))
     return frames, labels
 
 
@@ -1090,6 +1126,11 @@ def random_scene(seed: int, kind: str) -> SceneSpec:
     """
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; use one of {KINDS}")
+    if kind in DOCUMENT_KINDS:
+        # Imported here: props_scenes builds on this module's person placement.
+        from tests.scenes.props_scenes import random_prop_scene
+
+        return random_prop_scene(seed, kind)
     rng = _seeded(seed, "random_scene", kind)
     size = (1280, 720)
     room = int(rng.integers(N_ROOMS))

@@ -368,8 +368,100 @@ def _wall_gradient(p: _Painter, strength: float, light_from_left: bool) -> None:
     p.img *= (vert[:, None] * ramp[None, :])[:, :, None]
 
 
-def _paint_room(room: int, size_wh: tuple[int, int], margin: int) -> RoomLayers:
-    """Paint one of the room variants."""
+# Per room: how strongly light falls off across the wall, and whether it comes from the left.
+_WALL_LIGHT: tuple[tuple[float, bool], ...] = (
+    (0.12, True),
+    (0.1, False),
+    (0.08, True),
+    (0.1, False),
+    (0.09, True),
+)
+
+# Per room: page centre as a fraction of the width, cup centre (or None), cup width in px at 720p.
+_DESK_ITEMS: tuple[tuple[float, float | None, float], ...] = (
+    (0.78, 0.12, 170),
+    (0.22, 0.88, 130),
+    (0.70, None, 0),
+    (0.25, 0.80, 150),
+    (0.84, 0.16, 120),
+)
+
+# Per room: what hangs on or stands against the wall, as fractions of the frame ``(x0, y0, x1,
+# y1)``; ``None`` for a bottom edge means "down to the floor line". Mirrors ``_paint_room`` (with
+# room for drop shadows) so that props can be hung where nothing else is.
+_WALL_ITEMS: tuple[tuple[tuple[float, float, float, float | None], ...], ...] = (
+    ((0.61, 0.09, 0.85, 0.46), (0.04, 0.15, 0.37, 0.33)),
+    ((0.72, 0.03, 0.92, None), (0.09, 0.11, 0.31, 0.48), (0.33, 0.17, 0.45, 0.38)),
+    ((0.05, 0.07, 0.53, 0.52), (0.59, 0.11, 0.73, 0.38), (0.77, 0.13, 0.96, 0.40)),
+    ((0.04, 0.01, 0.24, None), (0.29, 0.09, 0.53, 0.42), (0.65, 0.13, 0.81, 0.36),
+     (0.69, 0.32, 0.99, 0.49)),
+    ((0.01, 0.0, 0.32, None), (0.39, 0.11, 0.55, 0.42), (0.65, 0.15, 0.87, 0.42)),
+)  # fmt: skip
+
+
+def wall_items(room: int, size_wh: tuple[int, int] = (1280, 720)) -> tuple[tuple[float, ...], ...]:
+    """Boxes ``(x0, y0, x1, y1)`` in frame pixels of the pictures, shelves and doors on the wall.
+
+    Args:
+        room: Room variant.
+        size_wh: Frame size.
+
+    Returns:
+        One box per item, drop shadows included.
+    """
+    w, h = size_wh
+    floor = room_geometry(room, size_wh).floor_y
+    return tuple(
+        (x0 * w, y0 * h, x1 * w, floor if y1 is None else y1 * h)
+        for x0, y0, x1, y1 in _WALL_ITEMS[room % N_ROOMS]
+    )
+
+
+def desk_items(room: int, size_wh: tuple[int, int] = (1280, 720)) -> tuple[tuple[float, ...], ...]:
+    """Boxes in frame pixels of what stands on the desk (the cup), for placing props around it.
+
+    Args:
+        room: Room variant.
+        size_wh: Frame size.
+
+    Returns:
+        Zero or one box.
+    """
+    w, h = size_wh
+    u = h / 720.0
+    _, cup_x, cup_w = _DESK_ITEMS[room % N_ROOMS]
+    if cup_x is None:
+        return ()
+    half = cup_w * u / 2
+    return ((cup_x * w - half, h - 0.9 * cup_w * u, cup_x * w + half, float(h)),)
+
+
+@functools.lru_cache(maxsize=4)
+def wall_light_map(room: int, size_wh: tuple[int, int], margin: int) -> np.ndarray:
+    """The lighting gradient painted across the room's wall, as a canvas-sized gain map.
+
+    Args:
+        room: Room variant.
+        size_wh: Frame size.
+        margin: Canvas margin.
+
+    Returns:
+        Read-only ``(h + 2 margin, w + 2 margin)`` float32 gains around 1.
+    """
+    w, h = size_wh
+    cw, ch = w + 2 * margin, h + 2 * margin
+    strength, from_left = _WALL_LIGHT[room % N_ROOMS]
+    ramp = np.linspace(1.0 + strength, 1.0 - strength, cw, dtype=np.float32)
+    if not from_left:
+        ramp = ramp[::-1]
+    vert = np.linspace(0.94, 1.04, ch, dtype=np.float32)
+    out = np.ascontiguousarray(vert[:, None] * ramp[None, :])
+    out.setflags(write=False)
+    return out
+
+
+def _paint_room(room: int, size_wh: tuple[int, int], margin: int, page: bool = True) -> RoomLayers:
+    """Paint one of the room variants (``page``: the printed page lying on the desk)."""
     p = _Painter(size_wh, margin, seed=1000 + room)
     g = room_geometry(room, size_wh)
     w, h, u = p.w, p.h, p.u
@@ -408,7 +500,6 @@ def _paint_room(room: int, size_wh: tuple[int, int], margin: int) -> RoomLayers:
         p.wood((-m, g.back_top, w + m, g.back_top + 14 * u), (55, 85, 125), target=furn)
         solid(furn_a, (-m, g.back_top, w + m, g.floor_y))
         desk_col = (120, 160, 195)
-        wall_light = (0.12, True)
     elif room == 1:
         # Painted study: plaster wall, a door, a cat picture and a sofa across the back.
         p.fill(full, (170, 195, 215), "gravel", 0.012, 1.2)
@@ -449,7 +540,6 @@ def _paint_room(room: int, size_wh: tuple[int, int], margin: int) -> RoomLayers:
         seat = g.back_top + 0.62 * (g.floor_y - g.back_top)
         p.shade((-m, seat, w + m, seat + 4 * u), 0.4, 4 * u, target=furn)
         desk_col = (215, 215, 212)
-        wall_light = (0.1, False)
     elif room == 2:
         # Classroom: two-tone wall, whiteboard with handwriting, row of desks at the back.
         p.fill(full, (200, 222, 225), "gravel", 0.02, 2.0)
@@ -494,7 +584,6 @@ def _paint_room(room: int, size_wh: tuple[int, int], margin: int) -> RoomLayers:
             p.line((x, g.back_top + top_h), (x, g.floor_y), (50, 58, 66), 3 * u, target=furn)
         solid(furn_a, (-m, g.back_top, w + m, g.floor_y))
         desk_col = (95, 130, 165)
-        wall_light = (0.08, True)
     elif room == 3:
         # Living room / kitchen: grass-textured wallpaper, doorway, kitchen counter in the back.
         p.fill(full, (150, 185, 190), "grass", 0.06, 1.2)
@@ -533,7 +622,6 @@ def _paint_room(room: int, size_wh: tuple[int, int], margin: int) -> RoomLayers:
         p.shade((-m, g.back_top + slab, w + m, g.back_top + slab + 3 * u), 0.35, 4 * u, target=furn)
         solid(furn_a, (-m, g.back_top, w + m, g.floor_y))
         desk_col = (50, 75, 105)
-        wall_light = (0.1, False)
     else:
         # Open-plan office: blue-grey wall, bookcase, framed print, fabric cubicle partitions.
         p.fill(full, (175, 160, 140), "gravel", 0.02, 2.0)
@@ -575,7 +663,6 @@ def _paint_room(room: int, size_wh: tuple[int, int], margin: int) -> RoomLayers:
             )
         solid(furn_a, (-m, g.back_top, w + m, g.floor_y))
         desk_col = (60, 62, 66)
-        wall_light = (0.09, True)
 
     # The furniture occludes the wall behind it; keep the back layer consistent underneath.
     fa = furn_a[:, :, None]
@@ -584,7 +671,7 @@ def _paint_room(room: int, size_wh: tuple[int, int], margin: int) -> RoomLayers:
     solid(furn_a, (-m, g.floor_y, w + m, h + m))
     # Contact shadow where the furniture meets the floor.
     p.shade((-m, g.floor_y, w + m, g.floor_y + 6 * u), 0.35, 8 * u)
-    _wall_gradient(p, *wall_light)
+    _wall_gradient(p, *_WALL_LIGHT[room])
 
     # Desk in the foreground: grain, a bevelled far edge, and a few things lying on it.
     # Laminate desks (white, dark grey) have barely any grain.
@@ -598,7 +685,7 @@ def _paint_room(room: int, size_wh: tuple[int, int], margin: int) -> RoomLayers:
         target=desk,
     )
     solid(desk_a, (-m, g.desk_top, w + m, h + m))
-    _desk_items(p, room, g, desk, desk_a)
+    _desk_items(p, room, g, desk, desk_a, page)
     desk_a = cv2.GaussianBlur(desk_a, (0, 0), 0.7)
     furn_a = cv2.GaussianBlur(furn_a, (0, 0), 0.7)
 
@@ -630,18 +717,40 @@ def _cup_cutout() -> tuple[np.ndarray, np.ndarray]:
 
 
 def _desk_items(
-    p: _Painter, room: int, g: RoomGeometry, desk: np.ndarray, desk_a: np.ndarray
+    p: _Painter,
+    room: int,
+    g: RoomGeometry,
+    desk: np.ndarray,
+    desk_a: np.ndarray,
+    page: bool = True,
 ) -> None:
-    """A printed page lying on the desk and, in some rooms, a coffee cup at one side."""
+    """A printed page lying on the desk (unless ``page`` is off) and, in some rooms, a cup."""
     w, h, u, m = p.w, p.h, p.u, p.m
-    # (page centre as a fraction of the width, cup centre or None, cup width in px at 720p)
-    page_x, cup_x, cup_w = {
-        0: (0.78, 0.12, 170),
-        1: (0.22, 0.88, 130),
-        2: (0.70, None, 0),
-        3: (0.25, 0.80, 150),
-        4: (0.84, 0.16, 120),
-    }[room % N_ROOMS]
+    page_x, cup_x, cup_w = _DESK_ITEMS[room % N_ROOMS]
+    if page:
+        _desk_page(p, g, desk, desk_a, page_x)
+    if cup_x is None:
+        return
+    # A coffee cup standing on the desk.
+    cup, ca = _cup_cutout()
+    cw_ = round(cup_w * u)
+    chh = round(cup.shape[0] * cw_ / cup.shape[1])
+    cup = cv2.resize(cup, (cw_, chh), interpolation=cv2.INTER_AREA)
+    ca = cv2.resize(ca, (cw_, chh), interpolation=cv2.INTER_AREA)
+    x0 = round(w * cup_x - cw_ / 2 + m)
+    y0 = round(h - chh + 20 * u + m)
+    y1, x1 = min(desk.shape[0], y0 + chh), min(desk.shape[1], x0 + cw_)
+    ca = ca[: y1 - y0, : x1 - x0]
+    cup = cup[: y1 - y0, : x1 - x0]
+    desk[y0:y1, x0:x1] = desk[y0:y1, x0:x1] * (1 - ca[:, :, None]) + cup * ca[:, :, None]
+    desk_a[y0:y1, x0:x1] = np.maximum(desk_a[y0:y1, x0:x1], ca)
+
+
+def _desk_page(
+    p: _Painter, g: RoomGeometry, desk: np.ndarray, desk_a: np.ndarray, page_x: float
+) -> None:
+    """The scikit-image text page lying on the desk, in perspective."""
+    w, h, u, m = p.w, p.h, p.u, p.m
     # Page in perspective: the desk plane recedes, so the far edge is narrower.
     page = load_bgr("page").astype(np.float32)
     page = page * 0.85 + 0.15 * 235
@@ -666,25 +775,10 @@ def _desk_items(
     wa = cv2.warpPerspective(np.ones(page.shape[:2], np.float32), hmat, size)
     wa *= desk_a
     desk[:] = desk * (1 - wa[:, :, None]) + warped * wa[:, :, None]
-    if cup_x is None:
-        return
-    # A coffee cup standing on the desk.
-    cup, ca = _cup_cutout()
-    cw_ = round(cup_w * u)
-    chh = round(cup.shape[0] * cw_ / cup.shape[1])
-    cup = cv2.resize(cup, (cw_, chh), interpolation=cv2.INTER_AREA)
-    ca = cv2.resize(ca, (cw_, chh), interpolation=cv2.INTER_AREA)
-    x0 = round(w * cup_x - cw_ / 2 + m)
-    y0 = round(h - chh + 20 * u + m)
-    y1, x1 = min(desk.shape[0], y0 + chh), min(desk.shape[1], x0 + cw_)
-    ca = ca[: y1 - y0, : x1 - x0]
-    cup = cup[: y1 - y0, : x1 - x0]
-    desk[y0:y1, x0:x1] = desk[y0:y1, x0:x1] * (1 - ca[:, :, None]) + cup * ca[:, :, None]
-    desk_a[y0:y1, x0:x1] = np.maximum(desk_a[y0:y1, x0:x1], ca)
 
 
-@functools.lru_cache(maxsize=6)
-def room_layers(room: int, size_wh: tuple[int, int], margin: int) -> RoomLayers:
+@functools.lru_cache(maxsize=8)
+def room_layers(room: int, size_wh: tuple[int, int], margin: int, page: bool = True) -> RoomLayers:
     """Paint a room variant onto a canvas ``margin`` larger than the frame on every side.
 
     Cached: painting takes a few hundred milliseconds and is reused across clips.
@@ -693,11 +787,12 @@ def room_layers(room: int, size_wh: tuple[int, int], margin: int) -> RoomLayers:
         room: Room variant; taken modulo ``N_ROOMS``.
         size_wh: Frame size.
         margin: Canvas margin (for camera motion).
+        page: Lay the printed scikit-image page on the desk.
 
     Returns:
         Read-only layers.
     """
-    layers = _paint_room(room % N_ROOMS, size_wh, margin)
+    layers = _paint_room(room % N_ROOMS, size_wh, margin, page)
     for arr in (
         layers.image,
         layers.image_bare,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import numpy as np
 import pytest
 
 from tests.scenes import (
+    DOCUMENT_KINDS,
     KINDS,
     CameraSpec,
     PersonSpec,
@@ -27,10 +29,13 @@ W, H = 1280, 720
 
 @pytest.fixture(scope="module")
 def built() -> dict[str, tuple[SceneSpec, list[np.ndarray], SceneLabels]]:
-    """One 2 s clip per kind, shared by the per-kind checks (rendering is the cost)."""
+    """One clip per kind, shared by the per-kind checks (rendering is the cost).
+
+    2 s for the people/camera kinds (their events need the time), 1 s for the prop kinds.
+    """
     out = {}
     for kind in KINDS:
-        spec = _short(random_scene(3, kind), 2.0)
+        spec = _short(random_scene(3, kind), 1.0 if kind in DOCUMENT_KINDS else 2.0)
         frames, labels = build_scene(spec)
         out[kind] = (spec, frames, labels)
     return out
@@ -66,7 +71,7 @@ def test_every_kind_builds_with_consistent_labels(
     kind: str, built: dict[str, tuple[SceneSpec, list[np.ndarray], SceneLabels]]
 ) -> None:
     spec, frames, labels = built[kind]
-    assert len(frames) == spec.n_frames == 30
+    assert len(frames) == spec.n_frames == (15 if kind in DOCUMENT_KINDS else 30)
     for frame in frames:
         assert frame.shape == (H, W, 3)
         assert frame.dtype == np.uint8
@@ -214,3 +219,172 @@ def test_save_frames_and_video(tmp_path: Path) -> None:
     assert np.array_equal(first, frames[0])
     save_video(frames, tmp_path / "clip.mp4", labels.fps)
     assert (tmp_path / "clip.mp4").stat().st_size > 0
+
+
+# --- Existing scenes must not change when props are added ------------------------------------
+
+# Hashes taken before props existed: sha256 of the frames' bytes, of repr(labels) without the
+# props field, and of repr(spec fields) without props/desk_page. The exact bytes depend on the
+# OpenCV/NumPy builds in .venv; if those are upgraded, re-measure with the code at a commit
+# before props and update this table (never to make a changed render pass).
+_PINNED = {
+    "one_person": (
+        "6492715da2db690d59705d0894edac742dbed594229a23284129cd2e3842e085",
+        "f6ad5a1851fc283bfecc57177e7459296c79cb301802f854c3f8d03b77005592",
+        "19edc069853180d3e1c80e410869b10ca8dc962bd70b5ad674f59f405b89bfa5",
+    ),
+    "two_people": (
+        "a8640130118452181922ff7f357b1f406f04479fab2ed02e8f18b861c2460724",
+        "be112dc2cbe770482c123cc37c8aa68f4c3c7c1ddf6797db54a49ccc7591ff0f",
+        "40143130634c77fb36fe12340ec7229217ef018f4ea2ce9138c9bbd0e756c015",
+    ),
+    "nobody": (
+        "788eba393baacef7215e17510e581d686b1f7d4988acf1ecfac6c8ff4a8a6047",
+        "ea1923459adad7c6a28bd7216662ceb70885e74ceb4fd0783ddd4e9e4207d3cb",
+        "58a99134c55a0df49f952c4c6505955a7428bb3ab4fcda73dd45262ac8a15ece",
+    ),
+    "turn_away": (
+        "41db5243c7e5511a93c3960f9e54769f766d04bcae99327fe7a0bd21f3251ff0",
+        "f092a42c8859bb6e454b20b017a3d4a21a44d5cd6424ea7254726172223dc6c2",
+        "974ced96a56726406cc8ba4b869d1ebf7e404eadbd9024feb95d4e9a1f62b77f",
+    ),
+    "mounted_moving": (
+        "f9cb67a18fb0fa8e3705dae55a7587e801a420406ed38d8a5d4e9a496488c442",
+        "9f44701edb405f80e859e797c633ccecc7d5f7179dc06c5a4e32f3961f58e637",
+        "0bce41789fdb4aef7b0717f3f6d799798ec20f33bfd935336f8d994e0f78cad0",
+    ),
+    "handheld": (
+        "0d4aa334a6b3420d3e59d931a2741b1c00b071069a73815a34284c386bb41ee6",
+        "b0b9f190b92077d05b578e29ec8cbedb5a56c1f91cea2d4e46d6558317e7a129",
+        "9b787b82467284b74d8ca26a546082105c04b337bd1456be6093eebbcd223f17",
+    ),
+}
+# A hand-held, turning-away custom spec in two rooms, with and without the desk.
+_PINNED_CUSTOM = {
+    1: "7f1bce9b5db394985f2ecdc6634a1a16190ca928e08fd1958a93f608acbca34a",
+    2: "f79be1fecc3ceb49ce3043fc0317bf917fdaa96524f93594c6fafd5580490817",
+}
+_PINNED_CUSTOM_LABELS = "e8ce578ff1d7b94de40c17b5076824f14039c660f102ae50089bec13e8babbf2"
+
+
+def _frames_hash(frames: list[np.ndarray]) -> str:
+    digest = hashlib.sha256()
+    for frame in frames:
+        digest.update(frame.tobytes())
+    return digest.hexdigest()
+
+
+def _labels_hash(labels: SceneLabels) -> str:
+    fields = {k: v for k, v in dataclasses.asdict(labels).items() if k != "props"}
+    return hashlib.sha256(repr(fields).encode()).hexdigest()
+
+
+@pytest.mark.parametrize("kind", sorted(_PINNED))
+def test_existing_kinds_render_byte_identical(kind: str) -> None:
+    frames_sha, labels_sha, spec_sha = _PINNED[kind]
+    spec = random_scene(3, kind)
+    assert spec.props == () and spec.desk_page
+    fields = {k: v for k, v in dataclasses.asdict(spec).items() if k not in ("props", "desk_page")}
+    assert hashlib.sha256(repr(fields).encode()).hexdigest() == spec_sha
+    frames, labels = build_scene(_short(spec, 0.4))
+    assert labels.props == ()
+    assert _frames_hash(frames) == frames_sha
+    assert _labels_hash(labels) == labels_sha
+
+
+@pytest.mark.parametrize("room", sorted(_PINNED_CUSTOM))
+def test_existing_custom_spec_renders_byte_identical(room: int) -> None:
+    cam = CameraSpec(mounted=False, shake_px_rms=4.0, tremor_hz=7.0, drift_px=2.0,
+                     rotation_deg_rms=0.3)  # fmt: skip
+    person = PersonSpec(photo="grace_hopper", face_height_px=180.0, center_xy=(600.0, 360.0),
+                        motion="turn_away")  # fmt: skip
+    spec = SceneSpec(seed=9, people=(person,), camera=cam, seconds=0.4, room=room,
+                     desk=room % 2 == 0)  # fmt: skip
+    frames, labels = build_scene(spec)
+    assert _frames_hash(frames) == _PINNED_CUSTOM[room]
+    assert _labels_hash(labels) == _PINNED_CUSTOM_LABELS
+
+
+# --- Prop kinds -----------------------------------------------------------------------------
+
+
+def _inside(inner: tuple[float, ...], outer: tuple[float, ...], tol: float = 1.0) -> bool:
+    return (inner[0] >= outer[0] - tol and inner[1] >= outer[1] - tol
+            and inner[2] <= outer[2] + tol and inner[3] <= outer[3] + tol)  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", DOCUMENT_KINDS)
+def test_prop_kinds_have_consistent_prop_labels(
+    kind: str, built: dict[str, tuple[SceneSpec, list[np.ndarray], SceneLabels]]
+) -> None:
+    spec, _, labels = built[kind]
+    assert not spec.desk_page
+    assert len(labels.props) == len(spec.props)
+    for prop, label in zip(spec.props, labels.props, strict=True):
+        assert (label.kind, label.variant, label.surface) == (prop.kind, prop.variant, prop.surface)
+        x1, y1, x2, y2 = label.box_xyxy
+        assert 0 <= x1 < x2 <= W
+        assert 0 <= y1 < y2 <= H
+        assert label.pii <= {"postcode", "phone", "email", "money", "date", "date_of_birth",
+                             "bank_details", "nhs_number", "ni_number", "salutation_name",
+                             "document_words"}  # fmt: skip
+        if label.face_box_xyxy is not None:
+            assert _inside(label.face_box_xyxy, label.box_xyxy)
+    # One live person in every prop kind: pictured people are never counted.
+    assert labels.people_count == labels.max_people_at_once == 1
+    assert all(set(ids) <= {0} for ids in labels.face_ids)
+
+
+def test_document_pii_is_readable_personal_paperwork(
+    built: dict[str, tuple[SceneSpec, list[np.ndarray], SceneLabels]],
+) -> None:
+    spec, _, labels = built["document_pii"]
+    assert spec.camera.mounted
+    (label,) = labels.props
+    assert label.kind == "document"
+    assert label.text_x_height_px >= 7.0
+    assert label.pii - {"document_words"}
+
+
+def test_document_small_is_unreadable(
+    built: dict[str, tuple[SceneSpec, list[np.ndarray], SceneLabels]],
+) -> None:
+    _, _, labels = built["document_small"]
+    (label,) = labels.props
+    assert 0 < label.text_x_height_px <= 3.0
+    assert label.pii - {"document_words"}
+
+
+def test_text_no_pii_is_readable_without_personal_data(
+    built: dict[str, tuple[SceneSpec, list[np.ndarray], SceneLabels]],
+) -> None:
+    _, _, labels = built["text_no_pii"]
+    (label,) = labels.props
+    assert label.variant in ("book_spines", "poster", "notebook")
+    assert label.text_x_height_px >= 7.0
+    assert label.pii == frozenset()
+
+
+def test_clean_scene_has_no_text(
+    built: dict[str, tuple[SceneSpec, list[np.ndarray], SceneLabels]],
+) -> None:
+    spec, _, labels = built["clean"]
+    assert spec.props == () and labels.props == ()
+    assert spec.room != 2  # the classroom's whiteboard is full of handwriting
+
+
+@pytest.mark.parametrize(("kind", "prop_kind"), [("photo_portrait", "framed_photo"),
+                                                 ("photo_tv", "tv")])  # fmt: skip
+def test_photo_kinds_show_a_pictured_face_apart_from_the_live_one(
+    kind: str, prop_kind: str, built: dict[str, tuple[SceneSpec, list[np.ndarray], SceneLabels]]
+) -> None:
+    _, frames, labels = built[kind]
+    (label,) = labels.props
+    assert label.kind == prop_kind
+    assert label.face_box_xyxy is not None
+    x1, y1, x2, y2 = label.face_box_xyxy
+    assert 40 <= y2 - y1 <= 120
+    # The pictured face is a photograph in the frame, clear of the live person's face.
+    assert frames[0][int(y1) : int(y2), int(x1) : int(x2)].std() > 12
+    for bx1, by1, bx2, by2 in labels.face_boxes_xyxy[0]:
+        assert bx2 <= x1 or x2 <= bx1 or by2 <= y1 or y2 <= by1
