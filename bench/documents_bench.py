@@ -2,7 +2,8 @@
 
 Run with `make bench` (or `.venv/bin/python bench/documents_bench.py --clips 120`). Scenes come
 from tests/scenes (real photographs and documents rendered with real fonts, composed into
-rooms). Held-out seeds start at 300000; tuning used seeds below 10000.
+rooms). Held-out seeds start at 400000; tuning used seeds below 10000. (Seeds from 300000
+were held out for an earlier run whose misses were looked at, so that range is retired.)
 
 The naive baseline is what one would write first: full-frame `pytesseract.image_to_data` on every
 frame, with the same personal-data classifier. It is timed on the same 1280x720 frames that
@@ -26,11 +27,13 @@ sys.path.insert(0, str(ROOT))
 
 from preflight.config import load_config  # noqa: E402
 from preflight.frames import Frame  # noqa: E402
-from preflight.pii import classify_text  # noqa: E402
+from preflight.pii import PERSONAL, classify_text  # noqa: E402
 from preflight.scan import CameraAnalyzer, ScanOptions  # noqa: E402
 from tests.scenes import DOCUMENT_KINDS, build_scene, random_scene  # noqa: E402
 
-HELD_OUT_SEED = 300_000
+HELD_OUT_SEED = 400_000
+# What camera.documents fails on: personal data other than a date on its own.
+PERSONAL_NOT_DATE = PERSONAL - {"date"}
 
 
 def naive_read(pixels_bgr: np.ndarray) -> frozenset[str]:
@@ -86,7 +89,9 @@ def run(clips: int, seed0: int, naive_frames: int) -> dict[str, object]:
                 start = time.perf_counter()
                 naive_hits.append(bool(naive_read(frames[0])))
                 naive_ms.append((time.perf_counter() - start) * 1000)
-                ours_hits.append(any(r.categories for r in observations[0].text or ()))
+                ours_hits.append(
+                    any(r.categories & PERSONAL_NOT_DATE for r in observations[0].text or ())
+                )
             rows.append(row)
             print(f"{n + 1:4}/{clips} {kind:15} docs {row['documents_status']:5} "
                   f"photos {row['photos_status']:5} people {row['people_counted']} "

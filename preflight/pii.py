@@ -183,11 +183,21 @@ _MONEY_NAMED = re.compile(
 )
 
 
+# OCR often loses or garbles "£" at call resolution ("£154.61" read as "154.61" or "E154.61"), so
+# an amount in pounds and pence right after a billing word counts as money too.
+_MONEY_LABELLED = re.compile(
+    r"\b(?:amount(?:[ \t]+due)?|total(?:[ \t]+due)?|balance|to[ \t]+pay|net[ \t]+pay|gross[ \t]+pay"
+    r"|paid|price)\b[^0-9\n]{0,12}?[e£]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)\.[0-9]{2}(?![.0-9])"
+)
+
+
 def _has_money(lower: str) -> bool:
     # Both patterns need a sign or a currency word; checking for those first skips most text.
     if any(sign in lower for sign in _MONEY_SIGNS) and _MONEY_SIGNED.search(lower):
         return True
-    return any(word in lower for word in _MONEY_WORDS) and _MONEY_NAMED.search(lower) is not None
+    if any(word in lower for word in _MONEY_WORDS) and _MONEY_NAMED.search(lower) is not None:
+        return True
+    return _MONEY_LABELLED.search(lower) is not None
 
 
 # --- dates -------------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from types import TracebackType
 
 import numpy as np
 
@@ -19,6 +18,7 @@ from preflight.checks.documents import DocumentsOptions, evaluate_documents
 from preflight.checks.people import PeopleOptions, confirmed_tracks, evaluate_people
 from preflight.checks.photos import PhotosOptions, evaluate_photos
 from preflight.checks.stillness import StillnessOptions, evaluate_stillness
+from preflight.closing import Closing
 from preflight.config import Config, Mode
 from preflight.errors import ModelError
 from preflight.frames import Frame, FrameSource
@@ -102,9 +102,10 @@ class ScanOptions:
                 ),
                 min_confidence=docs.min_ocr_confidence,
                 min_text_px=docs.min_text_px,
-                min_words=docs.min_words,
             ),
-            documents=DocumentsOptions(other_text_severity=docs.other_text_severity),
+            documents=DocumentsOptions(
+                other_text_severity=docs.other_text_severity, min_words=docs.min_words
+            ),
             liveness=LivenessOptions(
                 max_static_px_rms=photos_cfg.max_static_px_rms,
                 min_framed_share=photos_cfg.min_framed_share,
@@ -151,7 +152,7 @@ class ScanCancelled:
 ScanEvent = FrameAnalysed | ScanFinished | ScanCancelled
 
 
-class CameraAnalyzer:
+class CameraAnalyzer(Closing):
     """Runs the camera detectors on frames and turns their observations into check results.
 
     A detector that cannot start (a missing model file) does not stop the others: the checks
@@ -307,17 +308,6 @@ class CameraAnalyzer:
             self._faces.close()
         if self._segmenter is not None:
             self._segmenter.close()
-
-    def __enter__(self) -> CameraAnalyzer:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def _with_elapsed(result: CheckResult, elapsed_ms: float) -> CheckResult:

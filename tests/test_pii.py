@@ -62,6 +62,8 @@ FOUND = [
     ("money", "-£5.00"),  # a refund
     ("money", "Total due £123.45"),  # total with a sign
     ("money", "Total due 123.45 pounds"),  # total with the word
+    ("money", "Amount due 154.61"),  # OCR lost the £ sign; pounds and pence after a billing word
+    ("money", "Amount due E154.61"),  # £ misread as E
     # date
     ("date", "12/03/2024"),  # dd/mm/yyyy
     ("date", "12-03-24"),  # dd-mm-yy (a valid date, so not a sort code)
@@ -173,7 +175,7 @@ NOT_FOUND = [
     ("email", "jane(at)example.co.uk"),  # obfuscated
     ("email", "follow @brightwater"),  # a social handle
     # money
-    ("money", "Total due 123.45"),  # no currency sign or word
+    ("money", "Paid on 12.03.2024"),  # a date after a billing word, not an amount
     ("money", "12.50"),  # a bare decimal
     ("money", "1,234"),  # a bare number
     ("money", "50%"),  # a percentage

@@ -27,10 +27,12 @@ class DocumentsOptions:
     """Attributes:
     other_text_severity: what legible text without personal data is ("warn" or "info").
     merge_gap_px: text regions closer than this (frame pixels) are parts of one document.
+    min_words: a (merged) region needs this many read words to be legible text at all.
     """
 
     other_text_severity: str = "warn"
     merge_gap_px: float = 40.0
+    min_words: int = 3
 
 
 @dataclass
@@ -112,6 +114,7 @@ def evaluate_documents(
             CHECK_ID, "No frame was read for text, so documents were not checked"
         )
     regions = _merge_neighbours(_aggregate(read), options.merge_gap_px)
+    regions = [r for r in regions if r.words >= options.min_words]
     findings = []
     for region in sorted(regions, key=lambda r: (-len(r.personal), -r.words)):
         personal = bool(region.personal)

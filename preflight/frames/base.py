@@ -5,10 +5,11 @@ from __future__ import annotations
 import abc
 from collections.abc import Iterator
 from dataclasses import dataclass
-from types import TracebackType
 
 import numpy as np
 import numpy.typing as npt
+
+from preflight.closing import Closing
 
 
 @dataclass(frozen=True, eq=False)
@@ -39,7 +40,7 @@ class Frame:
         return int(self.pixels_bgr.shape[1]), int(self.pixels_bgr.shape[0])
 
 
-class FrameSource(abc.ABC):
+class FrameSource(Closing, abc.ABC):
     """A sequence of frames for one scan window. Use as a context manager; iterate once.
 
     Sources open eagerly: a source that cannot be read raises `SourceError` when it is opened,
@@ -60,19 +61,5 @@ class FrameSource(abc.ABC):
     def frames(self) -> Iterator[Frame]:
         """Yield frames in order, at most for the scan window the source was opened with."""
 
-    def close(self) -> None:  # noqa: B027 - optional hook
-        """Release the device or file."""
-
     def __iter__(self) -> Iterator[Frame]:
         return self.frames()
-
-    def __enter__(self) -> FrameSource:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

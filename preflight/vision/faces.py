@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 
 import cv2
 import mediapipe as mp
@@ -25,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 from mediapipe.tasks.python import BaseOptions, vision
 
+from preflight.closing import Closing
 from preflight.vision._quiet import quiet_native_stderr
 from preflight.vision.detections import Detections
 from preflight.vision.models import model_path
@@ -110,7 +110,7 @@ def _to_detections(
     return Detections(np.array(boxes, np.float32), np.array(scores, np.float32))
 
 
-class FaceScanner:
+class FaceScanner(Closing):
     """Finds faces in frames. Create, use and close on one thread (MediaPipe requires it).
 
     Use as a context manager; an unclosed detector prints tracebacks at interpreter exit.
@@ -207,14 +207,3 @@ class FaceScanner:
         with quiet_native_stderr():
             self._short.close()
             self._full.close()
-
-    def __enter__(self) -> FaceScanner:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

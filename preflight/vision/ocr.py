@@ -10,11 +10,12 @@ import glob
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
+
+from preflight.closing import Closing
 
 INSTALL_HINT = (
     "install Tesseract's English data (Debian/Ubuntu: apt-get install tesseract-ocr-eng, or run "
@@ -140,7 +141,7 @@ class PytesseractEngine:
         pass
 
 
-class OcrReader:
+class OcrReader(Closing):
     """The OCR engine in use, chosen once: in-process first, then the binary.
 
     Raises:
@@ -180,14 +181,3 @@ class OcrReader:
         if self._engine is not None:
             self._engine.close()
             self._engine = None
-
-    def __enter__(self) -> OcrReader:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

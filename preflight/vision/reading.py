@@ -14,7 +14,12 @@ import numpy.typing as npt
 
 from preflight.pii import classify_text
 from preflight.vision.ocr import OcrReader, OcrWord
-from preflight.vision.text_regions import StreamOptions, as_streamed, propose_text_blocks
+from preflight.vision.text_regions import (
+    StreamOptions,
+    as_streamed,
+    propose_text_blocks,
+    upright,
+)
 
 
 @dataclass(frozen=True)
@@ -24,7 +29,9 @@ class ReadingOptions:
     min_confidence: OCR confidence (0-100) for a word to count as read.
     min_text_px: smallest word height (stream pixels) a viewer can read; smaller text is
         ignored even if OCR, which sees it enlarged, makes it out.
-    min_words: a region needs this many read words to be legible text.
+    min_words: a block needs this many read words to be kept. Blocks of one document (an
+        address, a postcode line) are merged by the documents check, which applies its own
+        minimum to the whole, so a two-word postcode line beside a letter is not lost here.
     target_line_px: crops are enlarged so lines are about this tall for Tesseract.
     max_blocks: OCR at most this many proposals per frame.
     """
@@ -32,9 +39,9 @@ class ReadingOptions:
     stream: StreamOptions = StreamOptions()
     min_confidence: float = 60.0
     min_text_px: float = 7.0
-    min_words: int = 3
+    min_words: int = 1
     target_line_px: float = 36.0
-    max_blocks: int = 6
+    max_blocks: int = 8
 
 
 @dataclass(frozen=True)
@@ -72,6 +79,7 @@ def read_text_regions(
         scale = float(np.clip(options.target_line_px / max(block.line_height_px, 1.0), 1.0, 4.0))
         if scale > 1.0:
             crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+        crop = upright(crop)
         words = [w for w in reader.read_words(crop) if _is_word(w, options, scale)]
         if len(words) < options.min_words:
             continue

@@ -8,7 +8,6 @@ and the model is cheaper on a small input.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import TracebackType
 
 import cv2
 import mediapipe as mp
@@ -16,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 from mediapipe.tasks.python import BaseOptions, vision
 
+from preflight.closing import Closing
 from preflight.vision._quiet import quiet_native_stderr
 from preflight.vision.models import model_path
 
@@ -55,7 +55,7 @@ class PersonMask:
         return float(np.mean(self.probability >= 0.5))
 
 
-class PersonSegmenter:
+class PersonSegmenter(Closing):
     """Segments people. Create, use and close on one thread; use as a context manager.
 
     Raises:
@@ -94,14 +94,3 @@ class PersonSegmenter:
     def close(self) -> None:
         with quiet_native_stderr():
             self._segmenter.close()
-
-    def __enter__(self) -> PersonSegmenter:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

@@ -16,21 +16,10 @@ import matplotlib
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-PII_CATEGORIES: frozenset[str] = frozenset(
-    {
-        "postcode",
-        "phone",
-        "email",
-        "money",
-        "date",
-        "date_of_birth",
-        "bank_details",
-        "nhs_number",
-        "ni_number",
-        "salutation_name",
-        "document_words",
-    }
-)
+from preflight.pii import CATEGORIES
+
+# The label vocabulary is the classifier's public category list, so labels and findings compare.
+PII_CATEGORIES: frozenset[str] = frozenset(CATEGORIES)
 PERSONAL_VARIANTS: tuple[str, ...] = (
     "utility_bill",
     "bank_statement",
