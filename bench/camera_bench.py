@@ -12,7 +12,6 @@ Prints a Markdown summary and writes bench/results/camera.json.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import time
@@ -22,6 +21,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from common import save, share  # noqa: E402
 
 from preflight.config import load_config  # noqa: E402
 from preflight.frames import Frame  # noqa: E402
@@ -86,12 +87,6 @@ def run(clips: int, seed0: int) -> dict[str, object]:
                   f"{rows[-1]['people_counted']} {people.status:5}  still "
                   f"{labels.shake_px_rms:5.2f}->{rows[-1]['shake_px_rms_measured']} "
                   f"{still.status}", file=sys.stderr, flush=True)  # fmt: skip
-
-    def share(selected: list[dict[str, object]], pred: object) -> tuple[float, int]:
-        if not selected:
-            return float("nan"), 0
-        hits = sum(1 for r in selected if pred(r))  # type: ignore[operator]
-        return hits / len(selected), len(selected)
 
     multi = [r for r in rows if r["people_at_once"] >= 2]
     single = [r for r in rows if r["people_at_once"] == 1]
@@ -162,9 +157,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=HELD_OUT_SEED)
     args = parser.parse_args()
     result = run(args.clips, args.seed)
-    out = ROOT / "bench" / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "camera.json").write_text(json.dumps(result, indent=2, default=float))
+    save("camera.json", result)
     print(markdown(result["summary"]))  # type: ignore[arg-type]
 
 

@@ -13,7 +13,6 @@ Preflight reads, and its recall is measured on the same documents.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import time
@@ -24,6 +23,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from common import save, share  # noqa: E402
 
 from preflight.config import load_config  # noqa: E402
 from preflight.frames import Frame  # noqa: E402
@@ -97,11 +98,6 @@ def run(clips: int, seed0: int, naive_frames: int) -> dict[str, object]:
                   f"photos {row['photos_status']:5} people {row['people_counted']} "
                   f"pii {row['labelled_pii']} -> {row['found_pii']}", file=sys.stderr, flush=True)  # fmt: skip
 
-    def share(selected: list[dict[str, object]], pred: object) -> tuple[float, int]:
-        if not selected:
-            return float("nan"), 0
-        return sum(1 for r in selected if pred(r)) / len(selected), len(selected)  # type: ignore[operator]
-
     def by(kind: str) -> list[dict[str, object]]:
         return [r for r in rows if r["kind"] == kind]
 
@@ -164,9 +160,7 @@ def main() -> None:
     parser.add_argument("--naive-frames", type=int, default=20)
     args = parser.parse_args()
     result = run(args.clips, args.seed, args.naive_frames)
-    out = ROOT / "bench" / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "documents.json").write_text(json.dumps(result, indent=2, default=float))
+    save("documents.json", result)
     print(markdown(result["summary"]))  # type: ignore[arg-type]
 
 
