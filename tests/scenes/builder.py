@@ -1111,6 +1111,23 @@ def _second_person(
     return None
 
 
+def random_look(rng: np.random.Generator) -> dict[str, Any]:
+    """Camera and lighting look for a random scene (noise, blur, compression, light, colour).
+
+    Draws from `rng` in a fixed order: scenes rendered before this was shared stay identical.
+    """
+    temp = rng.uniform(-1.0, 1.0)
+    return {
+        "noise_sigma": float(rng.uniform(1.5, 5.0)),
+        "blur_sigma": float(rng.uniform(0.3, 1.2)),
+        "jpeg_quality": int(rng.integers(60, 91)),
+        "light": float(rng.uniform(0.8, 1.15)),
+        "white_balance": (1.0 - 0.07 * temp, 1.0, 1.0 + 0.07 * temp),
+        "vignette": float(rng.uniform(0.08, 0.3)),
+        "exposure_s": float(rng.uniform(1 / 120, 1 / 45)),
+    }
+
+
 def random_scene(seed: int, kind: str) -> SceneSpec:
     """Draw a random scene of a given kind.
 
@@ -1135,18 +1152,11 @@ def random_scene(seed: int, kind: str) -> SceneSpec:
     size = (1280, 720)
     room = int(rng.integers(N_ROOMS))
     geom = room_geometry(room, size)
-    temp = rng.uniform(-1.0, 1.0)
     common: dict[str, Any] = {
         "seed": seed,
         "size_wh": size,
         "room": room,
-        "noise_sigma": float(rng.uniform(1.5, 5.0)),
-        "blur_sigma": float(rng.uniform(0.3, 1.2)),
-        "jpeg_quality": int(rng.integers(60, 91)),
-        "light": float(rng.uniform(0.8, 1.15)),
-        "white_balance": (1.0 - 0.07 * temp, 1.0, 1.0 + 0.07 * temp),
-        "vignette": float(rng.uniform(0.08, 0.3)),
-        "exposure_s": float(rng.uniform(1 / 120, 1 / 45)),
+        **random_look(rng),
         "kind": kind,
     }
 

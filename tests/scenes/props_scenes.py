@@ -19,6 +19,7 @@ from tests.scenes.builder import (
     _head_zone,
     _overlap,
     _seeded,
+    random_look,
 )
 from tests.scenes.documents import PERSONAL_VARIANTS
 from tests.scenes.photos import PERSON_PHOTOS
@@ -494,18 +495,11 @@ def random_prop_scene(seed: int, kind: str) -> SceneSpec:
     rooms = [r for r in range(N_ROOMS) if not (kind == "clean" and r == 2)]
     room = int(rooms[int(rng.integers(len(rooms)))])
     geom = room_geometry(room, SIZE)
-    temp = rng.uniform(-1.0, 1.0)
     common: dict[str, Any] = {
         "seed": seed,
         "size_wh": SIZE,
         "room": room,
-        "noise_sigma": float(rng.uniform(1.5, 5.0)),
-        "blur_sigma": float(rng.uniform(0.3, 1.2)),
-        "jpeg_quality": int(rng.integers(60, 91)),
-        "light": float(rng.uniform(0.8, 1.15)),
-        "white_balance": (1.0 - 0.07 * temp, 1.0, 1.0 + 0.07 * temp),
-        "vignette": float(rng.uniform(0.08, 0.3)),
-        "exposure_s": float(rng.uniform(1 / 120, 1 / 45)),
+        **random_look(rng),
         "kind": kind,
         "seconds": _RANDOM_CLIP_S,
         "desk_page": False,
