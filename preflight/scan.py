@@ -260,7 +260,7 @@ class CameraAnalyzer(Closing):
                     picture_ids.add(id(track))
             live = [t for t in tracks if id(t) not in picture_ids]
             own = (time.perf_counter() - start) * 1000
-            result = evaluate_people(faces, self.options.people, live_tracks=live)
+            result = evaluate_people(faces, self.options.people, live_tracks=live, confirmed=tracks)
             results.append(_with_elapsed(result, spent("faces") + own))
             results.append(
                 evaluate_photos(pictures, self.options.photos, elapsed_ms=spent("liveness"))

@@ -78,6 +78,7 @@ def evaluate_people(
     options: PeopleOptions,
     elapsed_ms: float = 0.0,
     live_tracks: Sequence[Track] | None = None,
+    confirmed: Sequence[Track] | None = None,
 ) -> CheckResult:
     """Judge the faces found in each analysed frame.
 
@@ -87,12 +88,13 @@ def evaluate_people(
         elapsed_ms: detector time already spent for this check, added to the result.
         live_tracks: the confirmed tracks that are live people, once pictures of people (see
             `preflight.liveness`) are taken out; by default every confirmed track.
+        confirmed: `confirmed_tracks(faces, options)` when the caller already has them.
     """
     if not faces:
         return CheckResult.error(
             CHECK_ID, "No frames were analysed, so people could not be counted"
         )
-    confirmed = confirmed_tracks(faces, options)
+    confirmed = list(confirmed) if confirmed is not None else confirmed_tracks(faces, options)
     tracks = confirmed if live_tracks is None else list(live_tracks)
     count = max_concurrent(tracks)
     too_many = count > options.max_people
