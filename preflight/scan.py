@@ -7,6 +7,7 @@ cancelled; the command line consumes it whole, the kiosk consumes it live from a
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -164,16 +165,13 @@ class CameraAnalyzer(Closing):
         self.unavailable: dict[str, str] = {}
         self._faces: FaceScanner | None = None
         self._segmenter: PersonSegmenter | None = None
-        self.segmentation_problem: str | None = None
         try:
             self._faces = FaceScanner(options.faces)
         except ModelError as exc:
             self.unavailable[people.CHECK_ID] = f"People cannot be counted: {exc}"
-        try:
+        # Without the mask stillness still works, only less robustly; people do not need it.
+        with contextlib.suppress(ModelError):
             self._segmenter = PersonSegmenter()
-        except ModelError as exc:
-            # Stillness still works without the mask, only less robustly; people do not need it.
-            self.segmentation_problem = str(exc)
         self._motion = MotionEstimator(options.motion)
         self._reader: OcrReader | None = None
         # Borders found around faces, by (frame index, face row); boxes only, for findings.
