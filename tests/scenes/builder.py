@@ -1111,6 +1111,20 @@ def _second_person(
     return None
 
 
+def random_handheld_camera(rng: np.random.Generator) -> CameraSpec:
+    """A hand-held camera as the random kinds draw it: 1-8 px tremor at 4-12 Hz, slight roll."""
+    shake = float(rng.uniform(1.0, 8.0))
+    return CameraSpec(
+        mounted=False,
+        shake_px_rms=shake,
+        tremor_hz=float(rng.uniform(4.0, 12.0)),
+        # Keep the slow wander small next to the tremor so the measured total stays
+        # close to the requested tremor RMS.
+        drift_px=float(rng.uniform(0.8, 1.5) * math.sqrt(shake)),
+        rotation_deg_rms=float(rng.uniform(0.1, 0.4)),
+    )
+
+
 def random_look(rng: np.random.Generator) -> dict[str, Any]:
     """Camera and lighting look for a random scene (noise, blur, compression, light, colour).
 
@@ -1160,18 +1174,6 @@ def random_scene(seed: int, kind: str) -> SceneSpec:
         "kind": kind,
     }
 
-    def handheld_camera() -> CameraSpec:
-        shake = float(rng.uniform(1.0, 8.0))
-        return CameraSpec(
-            mounted=False,
-            shake_px_rms=shake,
-            tremor_hz=float(rng.uniform(4.0, 12.0)),
-            # Keep the slow wander small next to the tremor so the measured total stays
-            # close to the requested tremor RMS.
-            drift_px=float(rng.uniform(0.8, 1.5) * math.sqrt(shake)),
-            rotation_deg_rms=float(rng.uniform(0.1, 0.4)),
-        )
-
     people: list[PersonSpec] = []
     camera = CameraSpec()
     if kind == "one_person":
@@ -1189,7 +1191,7 @@ def random_scene(seed: int, kind: str) -> SceneSpec:
         else:  # pragma: no cover - placement always succeeds in practice
             raise RuntimeError("could not place two people")
         if rng.random() < 0.5:
-            camera = handheld_camera()
+            camera = random_handheld_camera(rng)
     elif kind == "mounted_moving":
         if rng.random() < 0.5:
             people = [_main_person(rng, geom, size, rng.uniform(120, 280), motion="stand_up")]
@@ -1200,7 +1202,7 @@ def random_scene(seed: int, kind: str) -> SceneSpec:
                 second = _second_person(rng, main, geom, size, "walk_past")
             people = [main, second]
     elif kind == "handheld":
-        camera = handheld_camera()
+        camera = random_handheld_camera(rng)
         if rng.random() < 0.7:
             people = [_main_person(rng, geom, size, rng.uniform(120, 320))]
         else:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +18,7 @@ from tests.scenes.builder import (
     _head_zone,
     _overlap,
     _seeded,
+    random_handheld_camera,
     random_look,
 )
 from tests.scenes.documents import PERSONAL_VARIANTS
@@ -149,18 +149,6 @@ def _try(attempts: int, make: Callable[[], PropSpec | None]) -> PropSpec | None:
         if prop is not None:
             return prop
     return None
-
-
-def _handheld(rng: np.random.Generator) -> CameraSpec:
-    """A hand-held camera, drawn as for the ``handheld`` kind."""
-    shake = float(rng.uniform(1.0, 8.0))
-    return CameraSpec(
-        mounted=False,
-        shake_px_rms=shake,
-        tremor_hz=float(rng.uniform(4.0, 12.0)),
-        drift_px=float(rng.uniform(0.8, 1.5) * math.sqrt(shake)),
-        rotation_deg_rms=float(rng.uniform(0.1, 0.4)),
-    )
 
 
 def _scale_for(variant: str, x_height: float, seed: int, surface: str) -> float:
@@ -506,7 +494,7 @@ def random_prop_scene(seed: int, kind: str) -> SceneSpec:
     }
     desk = bool(rng.random() < 0.65)
     handheld = {"document_pii": 0.0, "photo_portrait": 0.5}.get(kind, 0.25)
-    camera = _handheld(rng) if rng.random() < handheld else CameraSpec()
+    camera = random_handheld_camera(rng) if rng.random() < handheld else CameraSpec()
     props: list[PropSpec] = []
     if kind == "document_pii":
         people, props = _document_pii(rng, prng, room, geom)
