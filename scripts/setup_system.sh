@@ -9,6 +9,11 @@ packages=(
   # OCR for camera.documents: English language data (tesserocr's wheel brings libtesseract)
   # and the tesseract binary for the pytesseract fallback.
   tesseract-ocr tesseract-ocr-eng
+  # The desktop checks' tests: a virtual X screen with an EWMH window manager (the window list
+  # lives in _NET_CLIENT_LIST, which only a window manager publishes), real browsers whose session
+  # files are parsed, fonts for windows that show text, and gsettings for the GNOME wallpaper.
+  xvfb openbox x11-utils xdotool chromium firefox-esr fonts-dejavu-core
+  libglib2.0-bin gsettings-desktop-schemas
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
