@@ -41,6 +41,17 @@ def _build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--mode", choices=MODES, default="staff", help="who is at the device")
     scan.add_argument("--policy", help="policy pack id (policy packs arrive in a later version)")
 
+    desktop = commands.add_parser(
+        "desktop", help="window, tab, wallpaper and screen checks on this computer"
+    )
+    desktop.add_argument("--json", action="store_true", help="print the report as JSON on stdout")
+    desktop.add_argument(
+        "--only",
+        action="append",
+        choices=("windows", "tabs", "wallpaper", "screen"),
+        help="run only this check (repeatable); default: all four",
+    )
+
     models = commands.add_parser("models", help="install or verify the model files")
     models.add_argument("action", choices=("install", "verify", "list"))
 
@@ -61,6 +72,17 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     options = ScanOptions.from_config(config, args.mode, seconds=args.seconds, fps=args.fps)
     with open_source(args.source, fps=options.fps, seconds=options.seconds) as source:
         report = scan(source, options)
+    sys.stdout.write(report.to_json() + "\n" if args.json else render_text(report))
+    return report.exit_code
+
+
+def _cmd_desktop(args: argparse.Namespace) -> int:
+    from preflight.desktop_scan import DESKTOP_CHECKS, DesktopScanOptions, run_desktop
+    from preflight.results import render_text
+
+    config = load_config(args.config)
+    checks = [f"desktop.{name}" for name in args.only] if args.only else list(DESKTOP_CHECKS)
+    report = run_desktop(DesktopScanOptions.from_config(config, checks))
     sys.stdout.write(report.to_json() + "\n" if args.json else render_text(report))
     return report.exit_code
 
@@ -106,7 +128,12 @@ def _cmd_config(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _build_parser().parse_args(argv)
-    handlers = {"scan": _cmd_scan, "models": _cmd_models, "config": _cmd_config}
+    handlers = {
+        "scan": _cmd_scan,
+        "desktop": _cmd_desktop,
+        "models": _cmd_models,
+        "config": _cmd_config,
+    }
     try:
         return handlers[args.command](args)
     except PreflightError as exc:

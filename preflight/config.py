@@ -85,11 +85,64 @@ class PhotosConfig(_Section):
     min_framed_share: float = Field(gt=0, le=1)
 
 
+FindingSeverity = Literal["fail", "warn", "info"]
+DesktopCategory = Literal[
+    "video_call",
+    "recording",
+    "remote_control",
+    "social_media",
+    "messaging",
+    "personal_webmail",
+    "banking_shopping",
+    "gambling_adult",
+]
+PiiCategory = Literal[
+    "postcode",
+    "phone",
+    "email",
+    "money",
+    "date",
+    "date_of_birth",
+    "bank_details",
+    "nhs_number",
+    "ni_number",
+    "salutation_name",
+    "document_words",
+]
+
+
+class DesktopConfig(_Section):
+    extra_catalogues: tuple[str, ...] = ()
+    allow_apps: tuple[str, ...] = ()
+    allow_hosts: tuple[str, ...] = ()
+    severity: dict[DesktopCategory, FindingSeverity]
+    background_categories: tuple[DesktopCategory, ...]
+    title_pii: tuple[PiiCategory, ...]
+    title_pii_severity: FindingSeverity
+    unsupported_browser_is_error: bool
+
+
+class WallpaperConfig(_Section):
+    person_severity: FindingSeverity
+    personal_data_severity: FindingSeverity
+    max_image_px: int = Field(ge=320, le=8192)
+
+
+class ScreenConfig(_Section):
+    pii: tuple[PiiCategory, ...]
+    severity: FindingSeverity
+    min_ocr_confidence: float = Field(ge=0, le=100)
+    min_text_px: float = Field(gt=0, le=200)
+
+
 class ChecksConfig(_Section):
     people: PeopleConfig
     photos: PhotosConfig
     documents: DocumentsConfig
     stillness: StillnessConfig
+    desktop: DesktopConfig
+    wallpaper: WallpaperConfig
+    screen: ScreenConfig
 
 
 class ModesConfig(_Section):

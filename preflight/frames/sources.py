@@ -49,6 +49,24 @@ def _read_image(path: Path) -> npt.NDArray[np.uint8]:
     return pixels
 
 
+def read_image(path: Path, max_side_px: int | None = None) -> npt.NDArray[np.uint8]:
+    """One picture file as BGR pixels, scaled down to fit `max_side_px` if given.
+
+    Raises:
+        SourceError: the file is missing, unreadable, or not a picture this build can decode.
+    """
+    try:
+        pixels = _read_image(path)
+    except OSError as exc:
+        raise SourceError(f"cannot read image {path}: {exc.strerror or exc}") from None
+    height, width = pixels.shape[:2]
+    if max_side_px is not None and max(height, width) > max_side_px:
+        scale = max_side_px / max(height, width)
+        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        pixels = np.ascontiguousarray(cv2.resize(pixels, size, interpolation=cv2.INTER_AREA))
+    return pixels
+
+
 def _natural_key(path: Path) -> list[object]:
     # "frame2" before "frame10", as a person reading the folder would expect.
     return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", path.name)]

@@ -1,0 +1,97 @@
+"""Every browser's open tabs, and which browsers are running. No Qt.
+
+Combines the Firefox and Chromium-family readers; a browser whose file cannot be read comes back as
+a `BrowserTabs` with status "error" or "cannot_inspect", never as "no tabs".
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Mapping
+from pathlib import Path, PurePath
+
+from preflight.desktop.base import BrowserTabs
+from preflight.desktop.chromium_sessions import read_chromium_tabs
+from preflight.desktop.firefox_sessions import read_firefox_tabs
+from preflight.desktop.processes import ProcessInfo
+
+BROWSER_NAMES = {
+    "firefox": "Firefox",
+    "chrome": "Chrome",
+    "chromium": "Chromium",
+    "edge": "Edge",
+    "brave": "Brave",
+}
+
+# Process names (lower case, ".exe" dropped) of browsers whose tabs we read...
+_SUPPORTED = {
+    "firefox": "firefox",
+    "firefox-esr": "firefox",
+    "firefox-bin": "firefox",
+    "chrome": "chrome",
+    "google-chrome": "chrome",
+    "google chrome": "chrome",
+    "chromium": "chromium",
+    "chromium-browser": "chromium",
+    "msedge": "edge",
+    "microsoft-edge": "edge",
+    "microsoft edge": "edge",
+    "brave": "brave",
+    "brave-browser": "brave",
+    "brave browser": "brave",
+}
+# ...and of browsers whose tabs we cannot read.
+_UNSUPPORTED = {
+    "opera": "Opera",
+    "opera_gx": "Opera GX",
+    "vivaldi": "Vivaldi",
+    "vivaldi-bin": "Vivaldi",
+    "safari": "Safari",
+    "librewolf": "LibreWolf",
+    "waterfox": "Waterfox",
+    "yandex": "Yandex Browser",
+    "seamonkey": "SeaMonkey",
+    "epiphany": "GNOME Web",
+    "falkon": "Falkon",
+    "midori": "Midori",
+    "qutebrowser": "qutebrowser",
+    "tor": "Tor Browser",
+}
+
+
+def display_name(browser: str) -> str:
+    return BROWSER_NAMES.get(browser, browser.capitalize())
+
+
+def _key(process: ProcessInfo) -> list[str]:
+    keys = [process.name.lower().removesuffix(".exe")]
+    if process.executable:
+        keys.append(
+            PurePath(process.executable.replace("\\", "/")).name.lower().removesuffix(".exe")
+        )
+    return keys
+
+
+def running_browsers(processes: Iterable[ProcessInfo]) -> tuple[set[str], set[str]]:
+    """(supported browser ids running, display names of unsupported browsers running)."""
+    supported: set[str] = set()
+    unsupported: set[str] = set()
+    for process in processes:
+        for key in _key(process):
+            if key in _SUPPORTED:
+                supported.add(_SUPPORTED[key])
+                break
+            if key in _UNSUPPORTED:
+                unsupported.add(_UNSUPPORTED[key])
+                break
+    return supported, unsupported
+
+
+def read_all_tabs(
+    home: Path | None = None, *, platform: str = sys.platform, env: Mapping[str, str] | None = None
+) -> list[BrowserTabs]:
+    """Every Firefox and Chromium-family profile's session, read now."""
+    return [
+        *read_firefox_tabs(home, platform=platform, env=env),
+        *read_chromium_tabs(home, platform=platform, env=env),
+    ]

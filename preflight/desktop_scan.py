@@ -1,0 +1,275 @@
+"""Desktop checks orchestration: windows, tabs, wallpaper, screen → check results → report. No Qt.
+
+`run_desktop()` reads the desktop once and judges it. Every adapter failure becomes an `error`
+result with the adapter's plain reason; nothing here passes a check it could not run. Captures,
+titles and URLs stay inside this call.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from preflight.checks import screen_text, tabs, wallpaper, windows
+from preflight.checks.desktop_rules import DesktopOptions
+from preflight.checks.screen_text import ScreenOptions, evaluate_screen
+from preflight.checks.tabs import evaluate_tabs
+from preflight.checks.wallpaper import WallpaperObservation, WallpaperOptions, evaluate_wallpaper
+from preflight.checks.windows import evaluate_windows
+from preflight.config import Config
+from preflight.desktop.base import DesktopUnavailable, Wallpaper
+from preflight.desktop.browsers import read_all_tabs, running_browsers
+from preflight.desktop.catalogue import Catalogue
+from preflight.desktop.processes import running_processes
+from preflight.desktop.screen import capture_screens
+from preflight.desktop.wallpaper import find_wallpapers
+from preflight.desktop.windows import list_windows
+from preflight.errors import ModelError, SourceError
+from preflight.frames import read_image
+from preflight.results import CheckResult, Report
+from preflight.vision.faces import FaceScanner, FaceScanOptions
+from preflight.vision.ocr import OcrReader, OcrUnavailable
+from preflight.vision.reading import ReadingOptions, read_text_regions
+from preflight.vision.text_regions import StreamOptions
+
+DESKTOP_CHECKS = (windows.CHECK_ID, tabs.CHECK_ID, wallpaper.CHECK_ID, screen_text.CHECK_ID)
+
+# A slideshow can hold hundreds of pictures; inspect this many at most.
+MAX_WALLPAPER_IMAGES = 12
+
+
+@dataclass(frozen=True)
+class DesktopScanOptions:
+    """Everything the desktop checks need, built from the config."""
+
+    desktop: DesktopOptions = field(default_factory=DesktopOptions)
+    wallpaper: WallpaperOptions = WallpaperOptions()
+    screen: ScreenOptions = ScreenOptions()
+    #: Wallpapers are read as a shared screen reaches the far end: about 1280 px wide, sharp.
+    wallpaper_reading: ReadingOptions = ReadingOptions(
+        stream=StreamOptions(size_wh=(1280, 1280), jpeg_quality=90), min_words=1, max_blocks=12
+    )
+    #: Screens are read at their own size (a shared screen is sent sharp).
+    screen_reading: ReadingOptions = ReadingOptions(
+        stream=StreamOptions(size_wh=(7680, 4320), jpeg_quality=90),
+        min_text_px=6.0,
+        min_words=1,
+        max_blocks=24,
+    )
+    max_wallpaper_px: int = 1920
+    ocr_engine: str = "tesserocr"
+    checks: tuple[str, ...] = DESKTOP_CHECKS
+
+    @classmethod
+    def from_config(
+        cls, config: Config, checks: Sequence[str] = DESKTOP_CHECKS
+    ) -> DesktopScanOptions:
+        """Options from the config; raises ConfigError if a named catalogue cannot be read."""
+        d = config.checks.desktop
+        catalogue = Catalogue.load(
+            [Path(p) for p in d.extra_catalogues],
+            allow_apps=d.allow_apps,
+            allow_hosts=d.allow_hosts,
+        )
+        w = config.checks.wallpaper
+        s = config.checks.screen
+        defaults = cls()
+        return cls(
+            desktop=DesktopOptions(
+                catalogue=catalogue,
+                severity={str(k): v for k, v in d.severity.items()},
+                background_categories=frozenset(d.background_categories),
+                title_pii=frozenset(d.title_pii),
+                title_pii_severity=d.title_pii_severity,
+                unsupported_browser_is_error=d.unsupported_browser_is_error,
+            ),
+            wallpaper=WallpaperOptions(
+                person_severity=w.person_severity, personal_data_severity=w.personal_data_severity
+            ),
+            screen=ScreenOptions(pii=frozenset(s.pii), severity=s.severity),
+            wallpaper_reading=defaults.wallpaper_reading,
+            screen_reading=ReadingOptions(
+                stream=defaults.screen_reading.stream,
+                min_confidence=s.min_ocr_confidence,
+                min_text_px=s.min_text_px,
+                min_words=1,
+                max_blocks=defaults.screen_reading.max_blocks,
+            ),
+            max_wallpaper_px=w.max_image_px,
+            ocr_engine=config.checks.documents.ocr_engine,
+            checks=tuple(checks),
+        )
+
+
+@dataclass(frozen=True)
+class DesktopPlace:
+    """Where the desktop is read from: this machine by default; tests point it elsewhere."""
+
+    platform: str = sys.platform
+    env: Mapping[str, str] | None = None
+    home: Path | None = None
+
+
+@contextlib.contextmanager
+def _timer() -> Iterator[Callable[[], float]]:
+    start = time.perf_counter()
+    yield lambda: (time.perf_counter() - start) * 1000
+
+
+class _Inspector:
+    """The camera's detectors, for still pictures (wallpapers, screens); created when first used."""
+
+    def __init__(self, options: DesktopScanOptions) -> None:
+        self.options = options
+        self._faces: FaceScanner | None = None
+        self._reader: OcrReader | None = None
+
+    def faces(self) -> FaceScanner:
+        if self._faces is None:
+            # Every tile on one call: a still picture gets no second frame for the rotation.
+            self._faces = FaceScanner(
+                FaceScanOptions(min_confidence=0.5, tiles_per_frame=6, follow_below_px=0)
+            )
+        return self._faces
+
+    def reader(self) -> OcrReader:
+        if self._reader is None:
+            self._reader = OcrReader(prefer=self.options.ocr_engine)
+        return self._reader
+
+    def close(self) -> None:
+        if self._faces is not None:
+            self._faces.close()
+        if self._reader is not None:
+            self._reader.close()
+
+
+def _windows_check(options: DesktopScanOptions, place: DesktopPlace) -> CheckResult:
+    with _timer() as elapsed:
+        try:
+            listing = list_windows(platform=place.platform, env=place.env)
+        except DesktopUnavailable as exc:
+            return CheckResult.error(windows.CHECK_ID, str(exc), elapsed_ms=elapsed())
+        processes = running_processes()
+        return evaluate_windows(listing, processes, options.desktop, elapsed_ms=elapsed())
+
+
+def _tabs_check(options: DesktopScanOptions, place: DesktopPlace) -> CheckResult:
+    with _timer() as elapsed:
+        browsers = read_all_tabs(place.home, platform=place.platform, env=place.env)
+        supported, unsupported = running_browsers(running_processes())
+        return evaluate_tabs(
+            browsers,
+            options.desktop,
+            running=supported,
+            running_unsupported=unsupported,
+            elapsed_ms=elapsed(),
+        )
+
+
+def _wallpaper_observations(
+    found: Sequence[Wallpaper], options: DesktopScanOptions, inspector: _Inspector
+) -> list[WallpaperObservation]:
+    observations = []
+    for paper in found:
+        if paper.kind == "solid":
+            observations.append(WallpaperObservation(paper))
+            continue
+        if not paper.images:
+            observations.append(
+                WallpaperObservation(
+                    paper, problem=paper.reason or "The wallpaper file is missing."
+                )
+            )
+            continue
+        for index, path in enumerate(paper.images[:MAX_WALLPAPER_IMAGES]):
+            try:
+                pixels = read_image(path, options.max_wallpaper_px)
+            except SourceError:
+                observations.append(
+                    WallpaperObservation(
+                        paper,
+                        index,
+                        problem=(
+                            f"The wallpaper picture {path.name} could not be opened, so it cannot "
+                            "be checked. Choose a PNG or JPEG background."
+                        ),
+                    )
+                )
+                continue
+            faces = inspector.faces().detect(pixels)
+            text = read_text_regions(pixels, inspector.reader(), options.wallpaper_reading)
+            observations.append(WallpaperObservation(paper, index, faces, tuple(text)))
+            del pixels
+    return observations
+
+
+def _wallpaper_check(
+    options: DesktopScanOptions, place: DesktopPlace, inspector: _Inspector
+) -> CheckResult:
+    with _timer() as elapsed:
+        try:
+            found = find_wallpapers(platform=place.platform, home=place.home, env=place.env)
+            observations = _wallpaper_observations(found, options, inspector)
+        except DesktopUnavailable as exc:
+            return CheckResult.error(wallpaper.CHECK_ID, str(exc), elapsed_ms=elapsed())
+        except ModelError as exc:
+            return CheckResult.error(
+                wallpaper.CHECK_ID, f"The wallpaper cannot be checked: {exc}", elapsed_ms=elapsed()
+            )
+        except OcrUnavailable as exc:
+            return CheckResult.error(
+                wallpaper.CHECK_ID,
+                f"The wallpaper's text cannot be read: {exc}",
+                elapsed_ms=elapsed(),
+            )
+        return evaluate_wallpaper(observations, options.wallpaper, elapsed_ms=elapsed())
+
+
+def _screen_check(
+    options: DesktopScanOptions, place: DesktopPlace, inspector: _Inspector
+) -> CheckResult:
+    with _timer() as elapsed:
+        try:
+            shots = capture_screens(platform=place.platform, env=place.env)
+            readings = []
+            for shot in shots:
+                readings.append(
+                    read_text_regions(shot.pixels_bgr, inspector.reader(), options.screen_reading)
+                )
+            del shots
+        except DesktopUnavailable as exc:
+            return CheckResult.error(screen_text.CHECK_ID, str(exc), elapsed_ms=elapsed())
+        except OcrUnavailable as exc:
+            return CheckResult.error(
+                screen_text.CHECK_ID,
+                f"On-screen text cannot be checked: {exc}",
+                elapsed_ms=elapsed(),
+            )
+        return evaluate_screen(readings, options.screen, elapsed_ms=elapsed())
+
+
+def run_desktop(
+    options: DesktopScanOptions | None = None, place: DesktopPlace | None = None
+) -> Report:
+    """Read this desktop once and judge it with the checks in `options.checks`."""
+    options = options or DesktopScanOptions()
+    place = place or DesktopPlace()
+    inspector = _Inspector(options)
+    results = []
+    try:
+        if windows.CHECK_ID in options.checks:
+            results.append(_windows_check(options, place))
+        if tabs.CHECK_ID in options.checks:
+            results.append(_tabs_check(options, place))
+        if wallpaper.CHECK_ID in options.checks:
+            results.append(_wallpaper_check(options, place, inspector))
+        if screen_text.CHECK_ID in options.checks:
+            results.append(_screen_check(options, place, inspector))
+    finally:
+        inspector.close()
+    return Report(source="desktop", checks=tuple(results))
