@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import camera_bench
+import desktop_bench
 import documents_bench
 import scan_timing
 
@@ -32,6 +33,8 @@ def main() -> None:
     (out / "documents.json").write_text(json.dumps(docs, indent=2, default=float))
     timing = scan_timing.run()
     (out / "scan_timing.json").write_text(json.dumps(timing, indent=2))
+    desktop = desktop_bench.run()
+    (out / "desktop.json").write_text(json.dumps(desktop, indent=2))
     header = (
         f"Measured {datetime.now(UTC):%Y-%m-%d} on {platform.machine()}, "
         f"{platform.python_implementation()} {platform.python_version()}, "
@@ -43,6 +46,7 @@ def main() -> None:
             camera_bench.markdown(camera["summary"]),  # type: ignore[arg-type]
             documents_bench.markdown(docs["summary"]),  # type: ignore[arg-type]
             scan_timing.markdown(timing),
+            desktop_bench.markdown(desktop),
         ]
     )  # type: ignore[arg-type]
     (out / "summary.md").write_text(text + "\n")

@@ -24,7 +24,7 @@ from preflight.config import Config
 from preflight.desktop.base import DesktopUnavailable, Wallpaper
 from preflight.desktop.browsers import read_all_tabs, running_browsers
 from preflight.desktop.catalogue import Catalogue
-from preflight.desktop.processes import running_processes
+from preflight.desktop.processes import ProcessInfo, running_processes
 from preflight.desktop.screen import capture_screens
 from preflight.desktop.wallpaper import find_wallpapers
 from preflight.desktop.windows import list_windows
@@ -53,11 +53,13 @@ class DesktopScanOptions:
     wallpaper_reading: ReadingOptions = ReadingOptions(
         stream=StreamOptions(size_wh=(1280, 1280), jpeg_quality=90), min_words=1, max_blocks=12
     )
-    #: Screens are read at their own size (a shared screen is sent sharp).
+    #: Screens are read at their own size (a shared screen is sent sharp). Screen text is clean,
+    #: so crops are enlarged less than camera text (24 px lines instead of 36): as accurate, faster.
     screen_reading: ReadingOptions = ReadingOptions(
         stream=StreamOptions(size_wh=(7680, 4320), jpeg_quality=90),
         min_text_px=6.0,
         min_words=1,
+        target_line_px=24.0,
         max_blocks=24,
     )
     max_wallpaper_px: int = 1920
@@ -97,6 +99,7 @@ class DesktopScanOptions:
                 min_confidence=s.min_ocr_confidence,
                 min_text_px=s.min_text_px,
                 min_words=1,
+                target_line_px=defaults.screen_reading.target_line_px,
                 max_blocks=defaults.screen_reading.max_blocks,
             ),
             max_wallpaper_px=w.max_image_px,
@@ -148,20 +151,23 @@ class _Inspector:
             self._reader.close()
 
 
-def _windows_check(options: DesktopScanOptions, place: DesktopPlace) -> CheckResult:
+def _windows_check(
+    options: DesktopScanOptions, place: DesktopPlace, processes: Sequence[ProcessInfo]
+) -> CheckResult:
     with _timer() as elapsed:
         try:
             listing = list_windows(platform=place.platform, env=place.env)
         except DesktopUnavailable as exc:
             return CheckResult.error(windows.CHECK_ID, str(exc), elapsed_ms=elapsed())
-        processes = running_processes()
         return evaluate_windows(listing, processes, options.desktop, elapsed_ms=elapsed())
 
 
-def _tabs_check(options: DesktopScanOptions, place: DesktopPlace) -> CheckResult:
+def _tabs_check(
+    options: DesktopScanOptions, place: DesktopPlace, processes: Sequence[ProcessInfo]
+) -> CheckResult:
     with _timer() as elapsed:
         browsers = read_all_tabs(place.home, platform=place.platform, env=place.env)
-        supported, unsupported = running_browsers(running_processes())
+        supported, unsupported = running_browsers(processes)
         return evaluate_tabs(
             browsers,
             options.desktop,
@@ -261,11 +267,15 @@ def run_desktop(
     place = place or DesktopPlace()
     inspector = _Inspector(options)
     results = []
+    # Read once for both checks: recorders hiding in the tray, and which browsers are open.
+    processes = (
+        running_processes() if {windows.CHECK_ID, tabs.CHECK_ID} & set(options.checks) else []
+    )
     try:
         if windows.CHECK_ID in options.checks:
-            results.append(_windows_check(options, place))
+            results.append(_windows_check(options, place, processes))
         if tabs.CHECK_ID in options.checks:
-            results.append(_tabs_check(options, place))
+            results.append(_tabs_check(options, place, processes))
         if wallpaper.CHECK_ID in options.checks:
             results.append(_wallpaper_check(options, place, inspector))
         if screen_text.CHECK_ID in options.checks:

@@ -19,12 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
-import mediapipe as mp
 import numpy as np
 import numpy.typing as npt
-from mediapipe.tasks.python import BaseOptions, vision
 
 from preflight.closing import Closing
+from preflight.vision._mediapipe import BaseOptions, mp, vision
 from preflight.vision._quiet import quiet_native_stderr
 from preflight.vision.detections import Detections
 from preflight.vision.models import model_path

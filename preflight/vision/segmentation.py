@@ -10,12 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import cv2
-import mediapipe as mp
 import numpy as np
 import numpy.typing as npt
-from mediapipe.tasks.python import BaseOptions, vision
 
 from preflight.closing import Closing
+from preflight.vision._mediapipe import BaseOptions, mp, vision
 from preflight.vision._quiet import quiet_native_stderr
 from preflight.vision.models import model_path
 
