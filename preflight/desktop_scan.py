@@ -186,9 +186,14 @@ def _wallpaper_observations(
             observations.append(WallpaperObservation(paper))
             continue
         if not paper.images:
+            # The locator's reason can hold a path or web address (a name, a token): fixed words.
             observations.append(
                 WallpaperObservation(
-                    paper, problem=paper.reason or "The wallpaper file is missing."
+                    paper,
+                    problem=(
+                        "The wallpaper picture is missing or not a file on this computer, so it "
+                        "cannot be checked. Choose a local picture or a plain background."
+                    ),
                 )
             )
             continue
@@ -201,8 +206,8 @@ def _wallpaper_observations(
                         paper,
                         index,
                         problem=(
-                            f"The wallpaper picture {path.name} could not be opened, so it cannot "
-                            "be checked. Choose a PNG or JPEG background."
+                            "The wallpaper picture could not be opened, so it cannot be checked. "
+                            "Choose a PNG or JPEG background."
                         ),
                     )
                 )
@@ -267,19 +272,29 @@ def run_desktop(
     place = place or DesktopPlace()
     inspector = _Inspector(options)
     results = []
-    # Read once for both checks: recorders hiding in the tray, and which browsers are open.
-    processes = (
-        running_processes() if {windows.CHECK_ID, tabs.CHECK_ID} & set(options.checks) else []
-    )
+    steps: list[tuple[str, Callable[[], CheckResult]]] = [
+        (windows.CHECK_ID, lambda: _windows_check(options, place, processes)),
+        (tabs.CHECK_ID, lambda: _tabs_check(options, place, processes)),
+        (wallpaper.CHECK_ID, lambda: _wallpaper_check(options, place, inspector)),
+        (screen_text.CHECK_ID, lambda: _screen_check(options, place, inspector)),
+    ]
     try:
-        if windows.CHECK_ID in options.checks:
-            results.append(_windows_check(options, place, processes))
-        if tabs.CHECK_ID in options.checks:
-            results.append(_tabs_check(options, place, processes))
-        if wallpaper.CHECK_ID in options.checks:
-            results.append(_wallpaper_check(options, place, inspector))
-        if screen_text.CHECK_ID in options.checks:
-            results.append(_screen_check(options, place, inspector))
+        # Read once for both checks: recorders hiding in the tray, and which browsers are open.
+        wanted = {windows.CHECK_ID, tabs.CHECK_ID} & set(options.checks)
+        processes = running_processes() if wanted else []
+        for check_id, step in steps:
+            if check_id not in options.checks:
+                continue
+            try:
+                results.append(step())
+            except Exception as exc:  # a bug or a surprise on this desktop: fail closed, go on
+                results.append(
+                    CheckResult.error(
+                        check_id,
+                        f"This check could not be completed on this computer "
+                        f"(unexpected {type(exc).__name__}); please report it to IT.",
+                    )
+                )
     finally:
         inspector.close()
     return Report(source="desktop", checks=tuple(results))

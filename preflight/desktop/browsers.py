@@ -30,12 +30,22 @@ _SUPPORTED = {
     "firefox-bin": "firefox",
     "chrome": "chrome",
     "google-chrome": "chrome",
+    "google-chrome-stable": "chrome",
+    "google-chrome-beta": "chrome",
+    "google-chrome-unstable": "chrome",
     "google chrome": "chrome",
+    "google chrome beta": "chrome",
+    "google chrome canary": "chrome",
     "chromium": "chromium",
     "chromium-browser": "chromium",
     "msedge": "edge",
     "microsoft-edge": "edge",
+    "microsoft-edge-stable": "edge",
+    "microsoft-edge-beta": "edge",
+    "microsoft-edge-dev": "edge",
     "microsoft edge": "edge",
+    "microsoft edge beta": "edge",
+    "microsoft edge dev": "edge",
     "brave": "brave",
     "brave-browser": "brave",
     "brave browser": "brave",
@@ -56,6 +66,21 @@ _UNSUPPORTED = {
     "midori": "Midori",
     "qutebrowser": "qutebrowser",
     "tor": "Tor Browser",
+    "firefox.real": "Tor Browser",
+    "arc": "Arc",
+    "zen": "Zen",
+    "zen-bin": "Zen",
+    "floorp": "Floorp",
+    "thorium": "Thorium",
+    "thorium-browser": "Thorium",
+    "palemoon": "Pale Moon",
+    "orion": "Orion",
+    "duckduckgo": "DuckDuckGo",
+    "mullvadbrowser": "Mullvad Browser",
+    "mullvad browser": "Mullvad Browser",
+    "sidekick": "Sidekick",
+    "whale": "Naver Whale",
+    "naver-whale": "Naver Whale",
 }
 
 
@@ -79,7 +104,11 @@ def running_browsers(processes: Iterable[ProcessInfo]) -> tuple[set[str], set[st
     for process in processes:
         for key in _key(process):
             if key in _SUPPORTED:
-                supported.add(_SUPPORTED[key])
+                browser = _SUPPORTED[key]
+                # Chromium runs as "chrome" in Ubuntu's snap and on Windows; its path says which.
+                if browser == "chrome" and "chromium" in process.executable.lower():
+                    browser = "chromium"
+                supported.add(browser)
                 break
             if key in _UNSUPPORTED:
                 unsupported.add(_UNSUPPORTED[key])

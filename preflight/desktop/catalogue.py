@@ -12,7 +12,7 @@ import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -99,9 +99,17 @@ def _app_key(name: str) -> str:
 
 
 def _host_of(url: str) -> tuple[str, str]:
-    """(host without "www.", path) of an http(s) URL, or ("", "") for anything else."""
+    """(host without "www.", path) of an http(s) URL, or ("", "") for anything else.
+
+    A page shown through Firefox's reader view or as source is the page it shows.
+    """
+    url = url.strip()
+    if url.lower().startswith("view-source:"):
+        url = url[len("view-source:") :]
+    elif url.lower().startswith("about:reader?"):
+        url = parse_qs(url[len("about:reader?") :]).get("url", [""])[0]
     try:
-        parts = urlsplit(url.strip())
+        parts = urlsplit(url)
         host = (parts.hostname or "").rstrip(".")
     except ValueError:
         return "", ""
@@ -114,7 +122,12 @@ def _host_matches(host: str, path: str, pattern: str) -> bool:
     want_host, _, want_path = pattern.lower().partition("/")
     if host != want_host and not host.endswith("." + want_host):
         return False
-    return not want_path or path.lower().lstrip("/").startswith(want_path)
+    if not want_path:
+        return True
+    # Whole path segments: "icloud.com/mail" matches /mail and /mail/..., not /mailbox.
+    have = path.lower().strip("/")
+    want = want_path.strip("/")
+    return have == want or have.startswith(want + "/")
 
 
 @dataclass(frozen=True)
@@ -162,9 +175,7 @@ class Catalogue:
     def _title_patterns(self) -> list[tuple[re.Pattern[str], _Entry]]:
         cached: list[tuple[re.Pattern[str], _Entry]] | None = self.__dict__.get("_titles")
         if cached is None:
-            cached = [
-                (re.compile(p, re.IGNORECASE), e) for e in self.entries for p in e.titles
-            ]
+            cached = [(re.compile(p, re.IGNORECASE), e) for e in self.entries for p in e.titles]
             object.__setattr__(self, "_titles", cached)
         return cached
 
@@ -180,6 +191,8 @@ class Catalogue:
                 entry = index[key]
                 return Match(entry.name, entry.category)
         if title:
+            # Bounded: a title is a line; patterns never need more, and it bounds regex time.
+            title = title[:300]
             for pattern, entry in self._title_patterns():
                 if pattern.search(title):
                     return Match(entry.name, entry.category)

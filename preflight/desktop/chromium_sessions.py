@@ -455,7 +455,7 @@ def _local_state_profiles(user_data: Path) -> list[str]:
             return []
         state = json.loads(path.read_text(encoding="utf-8", errors="replace"))
         cache = state["profile"]["info_cache"]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
         return []
     if not isinstance(cache, dict):
         return []

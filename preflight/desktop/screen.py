@@ -38,7 +38,8 @@ def capture_screens(
     """
     env = os.environ if env is None else env
     if platform.startswith("linux"):
-        if env.get("XDG_SESSION_TYPE", "").lower() == "wayland":
+        # XWayland's DISPLAY would show native Wayland windows as black: refuse, do not pass.
+        if env.get("XDG_SESSION_TYPE", "").lower() == "wayland" or env.get("WAYLAND_DISPLAY"):
             raise DesktopUnavailable(
                 "This is a Wayland desktop, which does not let programs read the screen, so "
                 "on-screen text cannot be checked. Log in with an X11 (Xorg) session."

@@ -345,8 +345,9 @@ def _kde(appletsrc: Path, home: Path, env: Mapping[str, str]) -> list[Wallpaper]
             "read."
         ) from None
     except (OSError, configparser.Error) as exc:
+        # Only the error's kind: configparser's message quotes lines of the file (file paths).
         raise DesktopUnavailable(
-            f"The KDE desktop settings file {appletsrc} could not be read ({exc})."
+            f"The KDE desktop settings file {appletsrc} could not be read ({type(exc).__name__})."
         ) from None
 
     desktops: list[tuple[int, int, str]] = []

@@ -22,9 +22,8 @@ _NOT_APP_TYPES = ("_NET_WM_WINDOW_TYPE_DOCK", "_NET_WM_WINDOW_TYPE_DESKTOP")
 
 
 def _check_session(env: Mapping[str, str], display_name: str | None) -> str:
-    if env.get("XDG_SESSION_TYPE", "").lower() == "wayland" or (
-        env.get("WAYLAND_DISPLAY") and not display_name
-    ):
+    # Under Wayland, DISPLAY may still be set (XWayland) but would list only X11 apps.
+    if env.get("XDG_SESSION_TYPE", "").lower() == "wayland" or env.get("WAYLAND_DISPLAY"):
         raise DesktopUnavailable(
             "This is a Wayland desktop, which does not let other programs list its windows, so "
             "open apps cannot be checked. Log in with an X11 (Xorg) session to check them."
@@ -83,7 +82,8 @@ def _describe(d: display.Display, wid: int, hostname: str) -> WindowInfo | None:
         pids = _property(d, window, "_NET_WM_PID", Xatom.CARDINAL)
         machine = _text(_property(d, window, "WM_CLIENT_MACHINE", X.AnyPropertyType))
         wm_class: tuple[str, ...] = tuple(str(c) for c in window.get_wm_class() or ())
-    except (error.BadWindow, error.BadDrawable, error.BadValue, error.BadMatch):
+    except error.XError:
+        # Closed mid-read (BadWindow), or properties set wrongly by the app (BadAtom...).
         return None
     pid = int(pids[0]) if pids is not None and len(pids) else None
     # _NET_WM_PID is set by the client; it names a process on *its* host, which may be remote.

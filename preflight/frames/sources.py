@@ -49,6 +49,9 @@ def _read_image(path: Path) -> npt.NDArray[np.uint8]:
     return pixels
 
 
+_MAX_IMAGE_BYTES = 256 * 1024 * 1024
+
+
 def read_image(path: Path, max_side_px: int | None = None) -> npt.NDArray[np.uint8]:
     """One picture file as BGR pixels, scaled down to fit `max_side_px` if given.
 
@@ -56,9 +59,13 @@ def read_image(path: Path, max_side_px: int | None = None) -> npt.NDArray[np.uin
         SourceError: the file is missing, unreadable, or not a picture this build can decode.
     """
     try:
+        if path.stat().st_size > _MAX_IMAGE_BYTES:
+            raise SourceError(f"cannot read image {path}: larger than any picture should be")
         pixels = _read_image(path)
     except OSError as exc:
         raise SourceError(f"cannot read image {path}: {exc.strerror or exc}") from None
+    except cv2.error:
+        raise SourceError(f"cannot read image {path}: too large or not a picture") from None
     height, width = pixels.shape[:2]
     if max_side_px is not None and max(height, width) > max_side_px:
         scale = max_side_px / max(height, width)

@@ -10,6 +10,7 @@ from preflight.checks.desktop_rules import DesktopOptions
 from preflight.checks.tabs import evaluate_tabs
 from preflight.checks.windows import evaluate_windows
 from preflight.desktop.base import BrowserTabs, Tab, WindowInfo, WindowListing
+from preflight.desktop.browsers import running_browsers
 from preflight.desktop.catalogue import CATEGORIES, Catalogue
 from preflight.desktop.processes import ProcessInfo
 from preflight.errors import ConfigError
@@ -82,7 +83,9 @@ def test_apps_are_classified(names: list[str], title: str, expected: str | None)
 
 
 def _window(title: str, app: str, wm_class: tuple[str, ...] = ()) -> WindowInfo:
-    return WindowInfo(title=title, app=app, pid=100, executable=f"/usr/bin/{app}", wm_class=wm_class)
+    return WindowInfo(
+        title=title, app=app, pid=100, executable=f"/usr/bin/{app}", wm_class=wm_class
+    )
 
 
 def test_each_app_is_one_finding_with_app_and_category() -> None:
@@ -120,14 +123,18 @@ def test_a_school_can_allow_an_app_and_change_a_severity(tmp_path: Path) -> None
         catalogue=Catalogue.load(allow_apps=["whatsapp"]),
         severity={**OPTIONS.severity, "video_call": "warn"},
     )
-    listing = WindowListing((_window("Zoom", "zoom"), _window("WhatsApp", "whatsapp")), platform="x11")
+    listing = WindowListing(
+        (_window("Zoom", "zoom"), _window("WhatsApp", "whatsapp")), platform="x11"
+    )
     result = evaluate_windows(listing, [], options)
     assert [(f.details["app"], f.severity) for f in result.findings] == [("Zoom", "warn")]
     assert result.status == "warn"
 
 
 def test_limitations_of_the_window_list_are_said_not_hidden() -> None:
-    listing = WindowListing((_window("", "zoom.us"),), platform="macos", limitations=("No titles.",))
+    listing = WindowListing(
+        (_window("", "zoom.us"),), platform="macos", limitations=("No titles.",)
+    )
     result = evaluate_windows(listing, [], OPTIONS)
     assert "No titles." in [f.message for f in result.findings]
     listing = WindowListing((), platform="macos", limitations=("No titles.",))
@@ -139,7 +146,9 @@ def test_no_windows_passes() -> None:
     assert result.status == "pass"
 
 
-def _tabs(browser: str, *urls: str, in_use: bool | None = True, titles: tuple[str, ...] = ()) -> BrowserTabs:
+def _tabs(
+    browser: str, *urls: str, in_use: bool | None = True, titles: tuple[str, ...] = ()
+) -> BrowserTabs:
     tabs = [
         Tab(browser, "Default", url, titles[i] if i < len(titles) else "", 0, i)
         for i, url in enumerate(urls)
@@ -149,8 +158,12 @@ def _tabs(browser: str, *urls: str, in_use: bool | None = True, titles: tuple[st
 
 def test_tabs_are_grouped_per_site_and_browser_and_name_them() -> None:
     browsers = [
-        _tabs("firefox", "https://www.facebook.com/a", "https://www.facebook.com/b",
-              "https://www.bbc.co.uk/bitesize"),
+        _tabs(
+            "firefox",
+            "https://www.facebook.com/a",
+            "https://www.facebook.com/b",
+            "https://www.bbc.co.uk/bitesize",
+        ),
         _tabs("chromium", "https://zoom.us/j/1", "https://teams.microsoft.com/l/meetup-join/x"),
     ]
     result = evaluate_tabs(browsers, OPTIONS, running=["firefox", "chromium"])
@@ -178,15 +191,36 @@ def test_profiles_known_to_be_closed_are_not_judged() -> None:
     ("browsers", "running", "unsupported", "status", "says"),
     [
         # An encrypted session file: cannot inspect is an error, never "no tabs".
-        ([BrowserTabs("chrome", "Default", "cannot_inspect", reason="Chrome encrypts it.")], [], [], "error", "Chrome encrypts it."),
+        (
+            [BrowserTabs("chrome", "Default", "cannot_inspect", reason="Chrome encrypts it.")],
+            [],
+            [],
+            "error",
+            "Chrome encrypts it.",
+        ),
         # A damaged file.
-        ([BrowserTabs("firefox", "p", "error", reason="Firefox's file is damaged.")], [], [], "error", "damaged"),
+        (
+            [BrowserTabs("firefox", "p", "error", reason="Firefox's file is damaged.")],
+            [],
+            [],
+            "error",
+            "damaged",
+        ),
         # Firefox is running but no profile of it was found.
         ([], ["firefox"], [], "error", "Firefox is open, but Preflight could not find its tabs"),
         # A browser we cannot read is running.
         ([], [], ["Opera"], "error", "Opera is open"),
         # A failure still shows as fail (a known problem to fix) with the error said too.
-        ([_tabs("firefox", "https://zoom.us/j/1"), BrowserTabs("chrome", "Default", "error", reason="Chrome's file is damaged.")], ["firefox"], [], "fail", "damaged"),
+        (
+            [
+                _tabs("firefox", "https://zoom.us/j/1"),
+                BrowserTabs("chrome", "Default", "error", reason="Chrome's file is damaged."),
+            ],
+            ["firefox"],
+            [],
+            "fail",
+            "damaged",
+        ),
         # No browser at all: nothing to check.
         ([], [], [], "pass", "0 open tabs"),
     ],
@@ -208,13 +242,18 @@ def test_personal_data_in_a_tab_title_is_reported_without_the_title() -> None:
 @pytest.mark.parametrize(
     ("content", "error"),
     [
-        ('[[entry]]\nname = "X"\ncategory = "weather"\nhosts = ["x.example"]\n', "category must be one of"),
+        (
+            '[[entry]]\nname = "X"\ncategory = "weather"\nhosts = ["x.example"]\n',
+            "category must be one of",
+        ),
         ('[[entry]]\nname = "X"\ncategory = "social_media"\ntitles = ["("]\n', "not a valid regex"),
         ('[[entry]]\nname = "X"\ncategory = "social_media"\nurls = ["x"]\n', "urls"),
         ("[[entry]\n", "not valid TOML"),
     ],
 )
-def test_a_broken_school_catalogue_is_a_clear_config_error(tmp_path: Path, content: str, error: str) -> None:
+def test_a_broken_school_catalogue_is_a_clear_config_error(
+    tmp_path: Path, content: str, error: str
+) -> None:
     path = tmp_path / "school.toml"
     path.write_text(content)
     with pytest.raises(ConfigError, match=error) as caught:
@@ -224,7 +263,9 @@ def test_a_broken_school_catalogue_is_a_clear_config_error(tmp_path: Path, conte
 
 def test_a_school_catalogue_adds_entries(tmp_path: Path) -> None:
     path = tmp_path / "school.toml"
-    path.write_text('[[entry]]\nname = "Roblox"\ncategory = "social_media"\nhosts = ["roblox.com"]\n')
+    path.write_text(
+        '[[entry]]\nname = "Roblox"\ncategory = "social_media"\nhosts = ["roblox.com"]\n'
+    )
     catalogue = Catalogue.load([path])
     match = catalogue.classify_url("https://www.roblox.com/games")
     assert match is not None and match.name == "Roblox"
@@ -236,3 +277,84 @@ def test_every_built_in_entry_has_a_known_category_and_something_to_match() -> N
         assert entry.category in CATEGORIES
         assert entry.apps or entry.hosts or entry.titles, entry.name
     assert {e.category for e in CATALOGUE.entries} == set(CATEGORIES)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://www.linkedin.com/learning/teaching-online", None),  # CPD, allowed
+        ("https://www.linkedin.com/feed/", "LinkedIn"),
+        ("https://www.icloud.com/mailbox/", None),  # whole path segments only
+        ("https://www.icloud.com/mail", "iCloud Mail"),
+        ("https://wa.me/447700900123", "WhatsApp"),
+        ("https://t.me/somechannel", "Telegram"),
+        ("view-source:https://www.facebook.com/", "Facebook"),  # the page shown as source
+        ("about:reader?url=https%3A%2F%2Fwww.facebook.com%2Fpost", "Facebook"),  # reader view
+        ("https://zoom.us@evil.example/", None),  # userinfo is not the host
+    ],
+)
+def test_url_edge_cases(url: str, expected: str | None) -> None:
+    match = CATALOGUE.classify_url(url)
+    assert (match.name if match else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("names", "title", "expected"),
+    [
+        (
+            ["soffice.bin"],
+            "Zoom meeting notes.docx - LibreOffice Writer",
+            None,
+        ),  # a document about Zoom
+        (["firefox-esr"], "How to use Google Meet - Google Docs — Mozilla Firefox", None),
+        (["notepad"], "webex notes.txt - Notepad", None),
+        (["evince"], "OBS 28.1 setup guide.pdf", None),
+        (
+            ["chrome"],
+            "Meet - abc-defg-hij - Google Chrome",
+            "Google Meet",
+        ),  # a meeting in a browser
+        (["unknown"], "OBS 30.0.2 - Profile: Untitled - Scenes: Untitled", "OBS Studio"),
+        (["QuickAssist.exe"], "", "remote assistance"),
+        (["krfb"], "", "a VNC server or viewer"),
+        (["Snagit32.exe"], "", "Snagit"),
+    ],
+)
+def test_titles_match_only_whole_app_titles(
+    names: list[str], title: str, expected: str | None
+) -> None:
+    match = CATALOGUE.classify_app(names, title)
+    assert (match.name if match else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("process", "supported", "unsupported"),
+    [
+        (
+            ProcessInfo("chrome", "/snap/chromium/3000/usr/lib/chromium-browser/chrome", 1),
+            {"chromium"},
+            set(),
+        ),  # Ubuntu's snap
+        (
+            ProcessInfo(
+                "chrome.exe", "C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe", 1
+            ),
+            {"chrome"},
+            set(),
+        ),
+        (ProcessInfo("firefox-esr", "/usr/lib/firefox-esr/firefox-esr", 1), {"firefox"}, set()),
+        (ProcessInfo("Google Chrome Canary", "", 1), {"chrome"}, set()),
+        (
+            ProcessInfo("firefox.real", "/opt/tor-browser/Browser/firefox.real", 1),
+            set(),
+            {"Tor Browser"},
+        ),
+        (ProcessInfo("Arc", "/Applications/Arc.app/Contents/MacOS/Arc", 1), set(), {"Arc"}),
+        (ProcessInfo("vivaldi-bin", "/opt/vivaldi/vivaldi-bin", 1), set(), {"Vivaldi"}),
+        (ProcessInfo("bash", "/usr/bin/bash", 1), set(), set()),
+    ],
+)
+def test_running_browsers_are_recognised(
+    process: ProcessInfo, supported: set[str], unsupported: set[str]
+) -> None:
+    assert running_browsers([process]) == (supported, unsupported)

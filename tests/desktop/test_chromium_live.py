@@ -51,6 +51,7 @@ LATER_URL = "https://www.youtube.com/watch?v=abcdefghijk"
 
 TIMEOUT_S = 30.0
 
+
 @pytest.fixture
 def chromium(tmp_path: Path) -> Iterator[RunningChromium]:
     """Chromium running headless under HOME=tmp_path/home, first URL open; killed afterwards."""

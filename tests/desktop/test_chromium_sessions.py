@@ -692,7 +692,14 @@ def test_broken_local_state_is_tolerated(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "local_state",
-    [b"", b"null", b'{"profile": 3}', b'{"profile": {"info_cache": "x"}}', b"\xff\xfe\x00"],
+    [
+        b"",
+        b"null",
+        b'{"profile": 3}',
+        b'{"profile": {"info_cache": "x"}}',
+        b"\xff\xfe\x00",
+        b"[" * 100_000,
+    ],
 )
 def test_odd_local_state_shapes(tmp_path: Path, local_state: bytes) -> None:
     user_data = tmp_path / ".config" / "chromium"

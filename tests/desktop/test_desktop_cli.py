@@ -16,7 +16,9 @@ from tests.test_cli import SCHEMA, run
 def _desktop_env(tmp_path: Path, display: str | None) -> dict[str, str]:
     env = _gnome(tmp_path)
     _set_wallpaper(env, None)
-    env = {k: v for k, v in {**os.environ, **env}.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env = {
+        k: v for k, v in {**os.environ, **env}.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")
+    }
     env["XDG_SESSION_TYPE"] = "x11"
     if display:
         env["DISPLAY"] = display
@@ -38,19 +40,39 @@ def test_a_zoom_window_fails_the_desktop_and_the_json_follows_the_schema(
     assert statuses["desktop.windows"] == "fail"
     assert statuses["desktop.wallpaper"] == "pass"  # a plain colour
     assert statuses["desktop.screen"] == "pass"
-    assert set(statuses) == {"desktop.windows", "desktop.tabs", "desktop.wallpaper", "desktop.screen"}
+    assert set(statuses) == {
+        "desktop.windows",
+        "desktop.tabs",
+        "desktop.wallpaper",
+        "desktop.screen",
+    }
     assert "Zoom Meeting" not in done.stdout  # the app's name, never its title
 
 
 def test_text_output_and_only(wm_display: str, tmp_path: Path) -> None:
-    done = run("desktop", "--only", "windows", "--only", "wallpaper", env=_desktop_env(tmp_path, wm_display))
+    done = run(
+        "desktop",
+        "--only",
+        "windows",
+        "--only",
+        "wallpaper",
+        env=_desktop_env(tmp_path, wm_display),
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "desktop.windows" in done.stdout and "desktop.wallpaper" in done.stdout
     assert "desktop.screen" not in done.stdout
 
 
 def test_with_no_desktop_the_checks_are_errors_and_the_exit_code_says_so(tmp_path: Path) -> None:
-    done = run("desktop", "--json", "--only", "windows", "--only", "screen", env=_desktop_env(tmp_path, None))
+    done = run(
+        "desktop",
+        "--json",
+        "--only",
+        "windows",
+        "--only",
+        "screen",
+        env=_desktop_env(tmp_path, None),
+    )
     assert done.returncode == 4
     report = json.loads(done.stdout)
     assert [c["status"] for c in report["checks"]] == ["error", "error"]

@@ -85,6 +85,8 @@ def test_the_capture_is_the_whole_screen_in_memory(wm_display: str) -> None:
     ("env", "reason"),
     [
         ({"XDG_SESSION_TYPE": "wayland", "DISPLAY": ":0"}, "Wayland"),
+        # XWayland would capture native Wayland windows as black: an error, never a pass.
+        ({"WAYLAND_DISPLAY": "wayland-0", "DISPLAY": ":0"}, "Wayland"),
         ({}, "DISPLAY is not set"),
         ({"DISPLAY": ":251"}, "could not be captured"),
     ],

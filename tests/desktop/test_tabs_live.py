@@ -46,7 +46,9 @@ EXPECTED = {
 
 
 def _all_open(home: Path) -> bool:
-    urls = {(b.browser, t.url) for b in read_all_tabs(home, platform="linux", env={}) for t in b.tabs}
+    urls = {
+        (b.browser, t.url) for b in read_all_tabs(home, platform="linux", env={}) for t in b.tabs
+    }
     wanted = {("firefox", u) for u in FIREFOX_URLS} | {("chromium", u) for u in CHROMIUM_URLS}
     return wanted <= urls
 
@@ -75,7 +77,12 @@ def test_every_open_tab_of_both_browsers_is_found_and_classified(tmp_path: Path)
     assert check["status"] == "fail"
     assert check["metrics"]["tabs"] == len(FIREFOX_URLS) + len(CHROMIUM_URLS)
     found = {
-        (f["details"]["browser"], f["details"]["site"], f["details"]["category"], f["details"]["host"])
+        (
+            f["details"]["browser"],
+            f["details"]["site"],
+            f["details"]["category"],
+            f["details"]["host"],
+        )
         for f in check["findings"]
     }
     # Every flagged site, in the right browser and category; BBC, Oak and Teams are not flagged.

@@ -35,7 +35,13 @@ EXPECTED = [
     (1012, "Zoom Workplace", "zoom.us", 1843, ZOOM),
     (1204, "Session Preflight", "Session Preflight", 2210, PREFLIGHT),
     (977, "Fractions quiz", "Google Chrome", 688, CHROME),
-    (1150, "", "Google Chrome", 688, CHROME),  # Picture in Picture: no kCGWindowName even when allowed
+    (
+        1150,
+        "",
+        "Google Chrome",
+        688,
+        CHROME,
+    ),  # Picture in Picture: no kCGWindowName even when allowed
     (806, "Downloads", "Finder", 421, FINDER),
 ]
 # Without Screen Recording only our own window keeps its title.
@@ -135,7 +141,9 @@ def test_without_screen_recording_titles_are_empty_and_the_listing_says_why(
     assert "\n" not in sentence
 
 
-def test_a_false_denial_with_every_title_present_adds_no_limitation(allowed: dict[str, Any]) -> None:
+def test_a_false_denial_with_every_title_present_adds_no_limitation(
+    allowed: dict[str, Any],
+) -> None:
     # CGPreflightScreenCaptureAccess can say no on macOS 15 when titles come through anyway.
     allowed["screen_capture_allowed"] = False
     allowed["windows"] = [w for w in allowed["windows"] if w["kCGWindowNumber"] != 1150]
@@ -164,7 +172,9 @@ def test_programs_are_looked_up_once_and_only_for_listed_windows(allowed: dict[s
     assert sorted(quartz.looked_up) == [421, 688, 1843, 2210]
 
 
-def test_a_missing_layer_keeps_the_window_and_bad_values_do_not_crash(allowed: dict[str, Any]) -> None:
+def test_a_missing_layer_keeps_the_window_and_bad_values_do_not_crash(
+    allowed: dict[str, Any],
+) -> None:
     zoom = allowed["windows"][6]
     assert zoom["kCGWindowNumber"] == 1088
     del zoom["kCGWindowLayer"], zoom["kCGWindowBounds"]
@@ -172,7 +182,11 @@ def test_a_missing_layer_keeps_the_window_and_bad_values_do_not_crash(allowed: d
 
     windows = {w.window_id: w for w in list_windows_macos(FakeQuartz(allowed)).windows}
 
-    assert (windows[1088].title, windows[1088].app, windows[1088].pid) == ("Zoom Meeting", "zoom.us", None)
+    assert (windows[1088].title, windows[1088].app, windows[1088].pid) == (
+        "Zoom Meeting",
+        "zoom.us",
+        None,
+    )
 
 
 def test_an_empty_desktop_lists_nothing_and_needs_no_permission() -> None:
@@ -187,7 +201,9 @@ def test_an_empty_desktop_lists_nothing_and_needs_no_permission() -> None:
 def test_the_real_api_off_a_mac_is_unavailable_with_a_plain_reason() -> None:
     with pytest.raises(DesktopUnavailable) as caught:
         PyObjCQuartzApi()
-    assert str(caught.value) == "This computer is not a Mac, so the macOS window list cannot be read."
+    assert (
+        str(caught.value) == "This computer is not a Mac, so the macOS window list cannot be read."
+    )
 
     with pytest.raises(DesktopUnavailable, match="not a Mac"):
         list_windows_macos()
@@ -218,7 +234,9 @@ class _NSString(str):
     """Stands in for pyobjc's NSString bridge (objc.pyobjc_unicode, a str subclass)."""
 
 
-def _fake_quartz_module(windows: list[dict[str, Any]] | None, allowed: bool | None) -> types.ModuleType:
+def _fake_quartz_module(
+    windows: list[dict[str, Any]] | None, allowed: bool | None
+) -> types.ModuleType:
     module = types.ModuleType("Quartz")
     module.kCGWindowListOptionOnScreenOnly = 1 << 0  # type: ignore[attr-defined]
     module.kCGWindowListExcludeDesktopElements = 1 << 4  # type: ignore[attr-defined]

@@ -29,10 +29,24 @@ EXPECTED = [
     (0x000505C2, "Zoom Meeting", "zoom", 11840, ZOOM, "ZPContentViewWndClass"),
     (0x0003062A, "", "zoom", 11840, ZOOM, "ZPFloatVideoWndClass"),
     (0x00020A3E, "Zoom Workplace", "zoom", 11840, ZOOM, "ZPPTMainFrmWndClassEx"),
-    (0x00040A12, "Fractions worksheet - Google Docs - Google Chrome", "chrome", 5012, CHROME, "Chrome_WidgetWin_1"),
+    (
+        0x00040A12,
+        "Fractions worksheet - Google Docs - Google Chrome",
+        "chrome",
+        5012,
+        CHROME,
+        "Chrome_WidgetWin_1",
+    ),
     (0x00060D14, "Chat | Jordan Lee | Microsoft Teams", "ms-teams", 14388, TEAMS, "TeamsWebView"),
     (0x00090C8A, "Calculator", "calculatorapp", 13004, CALCULATOR, "ApplicationFrameWindow"),
-    (0x000E0AB4, "Microsoft Store", "applicationframehost", 10652, FRAME_HOST, "ApplicationFrameWindow"),
+    (
+        0x000E0AB4,
+        "Microsoft Store",
+        "applicationframehost",
+        10652,
+        FRAME_HOST,
+        "ApplicationFrameWindow",
+    ),
     (0x000F0E02, "Downloads - File Explorer", "explorer", 7420, EXPLORER, "CabinetWClass"),
     (0x00110F20, "Task Manager", "taskmgr", 3388, "", "TaskManagerWindow"),
 ]
@@ -188,11 +202,17 @@ def test_a_store_app_reports_its_own_program_not_the_frame_host(recorded: dict[s
     windows = {w.window_id: w for w in list_windows_win32(FakeWin32Api(recorded)).windows}
 
     calculator = windows[CALCULATOR_FRAME]
-    assert (calculator.app, calculator.pid, calculator.executable) == ("calculatorapp", 13004, CALCULATOR)
+    assert (calculator.app, calculator.pid, calculator.executable) == (
+        "calculatorapp",
+        13004,
+        CALCULATOR,
+    )
     assert calculator.title == "Calculator"
 
 
-def test_a_minimised_store_app_without_its_core_window_still_counts(recorded: dict[str, Any]) -> None:
+def test_a_minimised_store_app_without_its_core_window_still_counts(
+    recorded: dict[str, Any],
+) -> None:
     # A minimised Store app's CoreWindow leaves the frame: the frame host is all we can name.
     store = {w.window_id: w for w in list_windows_win32(FakeWin32Api(recorded)).windows}[0x000E0AB4]
 
@@ -207,7 +227,11 @@ def test_a_store_app_whose_core_window_closes_midway_falls_back_to_the_frame(
 
     calculator = {w.window_id: w for w in list_windows_win32(api).windows}[CALCULATOR_FRAME]
 
-    assert (calculator.app, calculator.pid, calculator.executable) == ("applicationframehost", 10652, FRAME_HOST)
+    assert (calculator.app, calculator.pid, calculator.executable) == (
+        "applicationframehost",
+        10652,
+        FRAME_HOST,
+    )
 
 
 @pytest.mark.parametrize("mode", ["raise", "empty"])
@@ -229,7 +253,9 @@ def test_a_program_that_cannot_be_opened_is_named_from_the_process_list(
     recorded: dict[str, Any],
 ) -> None:
     # Task Manager runs elevated: OpenProcess is refused, but the process list still names it.
-    task_manager = {w.window_id: w for w in list_windows_win32(FakeWin32Api(recorded)).windows}[0x00110F20]
+    task_manager = {w.window_id: w for w in list_windows_win32(FakeWin32Api(recorded)).windows}[
+        0x00110F20
+    ]
 
     assert (task_manager.app, task_manager.executable, task_manager.pid) == ("taskmgr", "", 3388)
 
@@ -237,9 +263,13 @@ def test_a_program_that_cannot_be_opened_is_named_from_the_process_list(
 def test_a_process_that_cannot_be_looked_up_at_all_is_named_from_its_window_class(
     recorded: dict[str, Any],
 ) -> None:
-    del recorded["processes"]["7420"]  # explorer exited between GetWindowThreadProcessId and OpenProcess
+    del recorded["processes"][
+        "7420"
+    ]  # explorer exited between GetWindowThreadProcessId and OpenProcess
 
-    explorer = {w.window_id: w for w in list_windows_win32(FakeWin32Api(recorded)).windows}[0x000F0E02]
+    explorer = {w.window_id: w for w in list_windows_win32(FakeWin32Api(recorded)).windows}[
+        0x000F0E02
+    ]
 
     assert (explorer.title, explorer.app, explorer.executable, explorer.pid) == (
         "Downloads - File Explorer",
@@ -280,14 +310,19 @@ def test_the_real_api_off_windows_is_unavailable_with_a_plain_reason() -> None:
     with pytest.raises(DesktopUnavailable) as caught:
         CtypesWin32Api()
     message = str(caught.value)
-    assert message == "This computer is not running Windows, so the Windows window list cannot be read."
+    assert (
+        message
+        == "This computer is not running Windows, so the Windows window list cannot be read."
+    )
 
     with pytest.raises(DesktopUnavailable, match="not running Windows"):
         list_windows_win32()
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a ctypes without the Windows DLL loader")
-def test_missing_windows_libraries_are_unavailable_not_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_windows_libraries_are_unavailable_not_a_crash(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(sys, "platform", "win32")
 
     with pytest.raises(DesktopUnavailable, match="could not be loaded"):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import psutil
 import pytest
-from Xlib import display
+from Xlib import Xatom, display
 
 from preflight.checks.desktop_rules import DesktopOptions
 from preflight.checks.windows import evaluate_windows
@@ -72,7 +72,9 @@ def test_a_title_with_an_email_and_phone_number_is_reported_without_the_title(
     with XWindows(wm_display) as windows:
         windows.open(WindowSpec(title, ("thunderbird", "thunderbird")))
         wait_for_titles(wm_display, [title])
-        result = evaluate_windows(list_windows_x11(env={"DISPLAY": wm_display}), [], DesktopOptions())
+        result = evaluate_windows(
+            list_windows_x11(env={"DISPLAY": wm_display}), [], DesktopOptions()
+        )
     flagged = [f for f in result.findings if f.details.get("category") == "personal_data"]
     assert len(flagged) == 1
     assert flagged[0].details["pii"] == ["email", "phone"]
@@ -88,6 +90,20 @@ def test_a_window_that_closed_is_skipped_not_an_error(wm_display: str) -> None:
         assert _describe(d, wid, socket.gethostname()) is None
     finally:
         d.close()
+
+
+def test_a_window_with_broken_properties_is_skipped_not_a_crash(wm_display: str) -> None:
+    with XWindows(wm_display) as windows:
+        wid = windows.open(WindowSpec("broken type"))
+        # An app may set any number as its window type; 987654 names no atom (BadAtom on read).
+        window = windows.d.create_resource_object("window", wid)
+        window.change_property(
+            windows.d.intern_atom("_NET_WM_WINDOW_TYPE"), Xatom.ATOM, 32, [987654]
+        )
+        windows.open(WindowSpec("fine"))
+        wait_for_titles(wm_display, ["fine"])
+        titles = {w.title for w in list_windows_x11(env={"DISPLAY": wm_display}).windows}
+    assert "fine" in titles and "broken type" not in titles
 
 
 def test_windows_closing_while_the_list_is_read_never_crash_it(wm_display: str) -> None:
@@ -126,7 +142,12 @@ def test_without_a_window_manager_the_check_is_an_error_not_a_pass(bare_display:
     ("env", "reason"),
     [
         # A Wayland session: the list would miss native Wayland windows, so it is refused.
-        ({"XDG_SESSION_TYPE": "wayland", "WAYLAND_DISPLAY": "wayland-0", "DISPLAY": ":0"}, "Wayland"),
+        (
+            {"XDG_SESSION_TYPE": "wayland", "WAYLAND_DISPLAY": "wayland-0", "DISPLAY": ":0"},
+            "Wayland",
+        ),
+        # XWayland: DISPLAY works but would list only X11 apps, so it is refused too.
+        ({"WAYLAND_DISPLAY": "wayland-0", "DISPLAY": ":0"}, "Wayland"),
         # Pure Wayland with no XWayland display at all.
         ({"WAYLAND_DISPLAY": "wayland-0"}, "Wayland"),
         # No graphical session (an SSH login, a service).

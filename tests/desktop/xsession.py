@@ -13,7 +13,10 @@ from pathlib import Path
 
 def _free_display() -> int:
     for number in range(90, 200):
-        if not Path(f"/tmp/.X11-unix/X{number}").exists() and not Path(f"/tmp/.X{number}-lock").exists():
+        if (
+            not Path(f"/tmp/.X11-unix/X{number}").exists()
+            and not Path(f"/tmp/.X{number}-lock").exists()
+        ):
             return number
     raise RuntimeError("no free X display number between :90 and :199")
 
@@ -43,7 +46,9 @@ def x_session(*, window_manager: bool, size: str = "1280x800x24") -> Iterator[st
     """Start Xvfb (and openbox when asked) on a free display; yield its DISPLAY string."""
     for tool in ("Xvfb", "xprop") + (("openbox",) if window_manager else ()):
         if shutil.which(tool) is None:
-            raise RuntimeError(f"{tool} is not installed; `make test` installs it (scripts/setup_system.sh)")
+            raise RuntimeError(
+                f"{tool} is not installed; `make test` installs it (scripts/setup_system.sh)"
+            )
     number = _free_display()
     display = f":{number}"
     xvfb = subprocess.Popen(

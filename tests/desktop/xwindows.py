@@ -39,14 +39,26 @@ class XWindows:
         d, screen = self.d, self.screen
         width, height = spec.picture.size if spec.picture is not None else (320, 200)
         window = screen.root.create_window(
-            spec.position_xy[0], spec.position_xy[1], width, height, 0, screen.root_depth,
-            X.InputOutput, X.CopyFromParent,
-            background_pixel=screen.white_pixel, event_mask=X.ExposureMask,
+            spec.position_xy[0],
+            spec.position_xy[1],
+            width,
+            height,
+            0,
+            screen.root_depth,
+            X.InputOutput,
+            X.CopyFromParent,
+            background_pixel=screen.white_pixel,
+            event_mask=X.ExposureMask,
         )
-        window.change_property(d.intern_atom("_NET_WM_NAME"), d.intern_atom("UTF8_STRING"), 8,
-                               spec.title.encode())
-        window.change_property(d.intern_atom("_NET_WM_PID"), Xatom.CARDINAL, 32,
-                               [spec.pid if spec.pid is not None else os.getpid()])
+        window.change_property(
+            d.intern_atom("_NET_WM_NAME"), d.intern_atom("UTF8_STRING"), 8, spec.title.encode()
+        )
+        window.change_property(
+            d.intern_atom("_NET_WM_PID"),
+            Xatom.CARDINAL,
+            32,
+            [spec.pid if spec.pid is not None else os.getpid()],
+        )
         window.set_wm_class(*spec.wm_class)
         window.map()
         d.sync()
@@ -65,7 +77,7 @@ class XWindows:
         height, width = rgb.shape[:2]
         rows_per_put = max(1, 60000 // (width * 4))  # keep each request under the size limit
         for top in range(0, height, rows_per_put):
-            band = bgrx[top:top + rows_per_put]
+            band = bgrx[top : top + rows_per_put]
             window.put_image(gc, 0, top, width, band.shape[0], X.ZPixmap, 24, 0, band.tobytes())
         self.d.sync()
 
