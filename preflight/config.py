@@ -16,7 +16,9 @@ from typing import Any, Literal
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from preflight.desktop.base import DesktopCategory
 from preflight.errors import ConfigError
+from preflight.pii import PiiCategory
 
 APP_NAME = "session-preflight"
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
@@ -86,29 +88,6 @@ class PhotosConfig(_Section):
 
 
 FindingSeverity = Literal["fail", "warn", "info"]
-DesktopCategory = Literal[
-    "video_call",
-    "recording",
-    "remote_control",
-    "social_media",
-    "messaging",
-    "personal_webmail",
-    "banking_shopping",
-    "gambling_adult",
-]
-PiiCategory = Literal[
-    "postcode",
-    "phone",
-    "email",
-    "money",
-    "date",
-    "date_of_birth",
-    "bank_details",
-    "nhs_number",
-    "ni_number",
-    "salutation_name",
-    "document_words",
-]
 
 
 class DesktopConfig(_Section):

@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal, get_args
 
-CATEGORIES = (
+PiiCategory = Literal[
     "postcode",
     "phone",
     "email",
@@ -27,7 +28,8 @@ CATEGORIES = (
     "ni_number",
     "salutation_name",
     "document_words",
-)
+]
+CATEGORIES: tuple[PiiCategory, ...] = get_args(PiiCategory)
 PERSONAL = frozenset(CATEGORIES) - {"document_words"}
 
 # What a document is, as `describe()` names it. Only these words can reach a message.

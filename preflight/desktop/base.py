@@ -14,6 +14,18 @@ from preflight.errors import PreflightError
 
 TabsStatus = Literal["ok", "cannot_inspect", "error"]
 
+# What an app or website on the desktop is, for the policy (see assets/desktop/catalogue.toml).
+DesktopCategory = Literal[
+    "video_call",
+    "recording",
+    "remote_control",
+    "social_media",
+    "messaging",
+    "personal_webmail",
+    "banking_shopping",
+    "gambling_adult",
+]
+
 
 class DesktopUnavailable(PreflightError):
     """This desktop cannot be read (no display, Wayland, a permission missing). The message is a

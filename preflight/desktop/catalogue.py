@@ -12,25 +12,18 @@ import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import get_args
 from urllib.parse import parse_qs, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from preflight.config import ASSETS_DIR
+from preflight.desktop.base import DesktopCategory
 from preflight.errors import ConfigError
 
 DEFAULT_CATALOGUE_PATH = ASSETS_DIR / "desktop" / "catalogue.toml"
 
-CATEGORIES = (
-    "video_call",
-    "recording",
-    "remote_control",
-    "social_media",
-    "messaging",
-    "personal_webmail",
-    "banking_shopping",
-    "gambling_adult",
-)
+CATEGORIES: tuple[DesktopCategory, ...] = get_args(DesktopCategory)
 
 # How each category reads in a sentence ("Zoom is another video-call platform").
 CATEGORY_LABELS = {
