@@ -32,6 +32,16 @@ class DesktopUnavailable(PreflightError):
     plain reason a teacher can act on; checks turn it into `error`, never a pass."""
 
 
+# Display names of the browsers whose tabs are read, by their ids in `Tab.browser`.
+BROWSER_NAMES = {
+    "firefox": "Firefox",
+    "chrome": "Chrome",
+    "chromium": "Chromium",
+    "edge": "Edge",
+    "brave": "Brave",
+}
+
+
 class SessionFileError(ValueError):
     """A browser session file is truncated, garbage or in a format we do not know. One line."""
 
@@ -154,3 +164,29 @@ class Wallpaper:
         if self.kind not in ("image", "solid", "slideshow"):
             raise ValueError(f"kind must be image, solid or slideshow, got {self.kind!r}")
         object.__setattr__(self, "images", tuple(Path(p) for p in self.images))
+
+
+def one_line(exc: BaseException, limit: int = 160) -> str:
+    """An exception as a short line for a reason: an OS error by its strerror, else the first line
+    of its message (later lines of parser errors can quote the file)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        text = exc.strerror
+    else:
+        lines = [line for line in str(exc).splitlines() if line.strip()]
+        text = lines[0] if lines else ""
+    text = " ".join(text.split()) or type(exc).__name__
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def read_capped(path: Path, max_bytes: int) -> bytes:
+    """A file's bytes, refusing one larger than `max_bytes` without reading it all.
+
+    Raises:
+        SessionFileError: the file is too large.
+        OSError: it cannot be read (callers decide: a file replaced mid-read may be retried).
+    """
+    with path.open("rb") as handle:
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise SessionFileError(f"the file is larger than {max_bytes >> 20} MB")
+    return data

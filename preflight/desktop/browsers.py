@@ -10,18 +10,10 @@ import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePath
 
-from preflight.desktop.base import BrowserTabs
+from preflight.desktop.base import BROWSER_NAMES, BrowserTabs
 from preflight.desktop.chromium_sessions import read_chromium_tabs
 from preflight.desktop.firefox_sessions import read_firefox_tabs
 from preflight.desktop.processes import ProcessInfo
-
-BROWSER_NAMES = {
-    "firefox": "Firefox",
-    "chrome": "Chrome",
-    "chromium": "Chromium",
-    "edge": "Edge",
-    "brave": "Brave",
-}
 
 # Process names (lower case, ".exe" dropped) of browsers whose tabs we read...
 _SUPPORTED = {

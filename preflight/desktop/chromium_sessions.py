@@ -25,7 +25,15 @@ from pathlib import Path
 
 import psutil
 
-from preflight.desktop.base import BrowserTabs, EncryptedSession, SessionFileError, Tab
+from preflight.desktop.base import (
+    BROWSER_NAMES,
+    BrowserTabs,
+    EncryptedSession,
+    SessionFileError,
+    Tab,
+    one_line,
+    read_capped,
+)
 
 SNSS_MAGIC = b"SNSS"
 _HEADER = struct.Struct("<4si")
@@ -362,7 +370,6 @@ def parse_snss(
 
 # --- finding profiles -----------------------------------------------------------------------
 
-_DISPLAY_NAMES = {"chrome": "Chrome", "chromium": "Chromium", "edge": "Edge", "brave": "Brave"}
 _PROFILE_DIR = re.compile(r"^Profile [0-9]+$")
 _SESSION_FILE = re.compile(r"^Session_([0-9]{1,20})$")
 
@@ -544,22 +551,6 @@ def _encrypted_is_live(clear: _SessionFile, encrypted: _SessionFile) -> bool:
     return newer_by_stamp or newer_by_mtime
 
 
-def _one_line(exc: BaseException) -> str:
-    if isinstance(exc, OSError) and exc.strerror:
-        text = exc.strerror
-    else:
-        text = str(exc) or type(exc).__name__
-    return " ".join(text.split())
-
-
-def _read_capped(path: Path) -> bytes:
-    with path.open("rb") as handle:
-        data = handle.read(MAX_SESSION_BYTES + 1)
-    if len(data) > MAX_SESSION_BYTES:
-        raise SessionFileError(f"the session file is larger than {MAX_SESSION_BYTES >> 20} MB")
-    return data
-
-
 def _read_profile(browser: str, profile: Path, in_use: bool | None) -> BrowserTabs | None:
     for attempt in range(2):
         clear = _newest_session(profile / "Sessions") or _legacy_session(profile)
@@ -571,7 +562,7 @@ def _read_profile(browser: str, profile: Path, in_use: bool | None) -> BrowserTa
         if clear is None:  # pragma: no cover - ruled out just above
             return None
         try:
-            data = _read_capped(clear.path)
+            data = read_capped(clear.path, MAX_SESSION_BYTES)
             tabs = parse_snss(data, browser=browser, profile=profile.name)
         except FileNotFoundError:
             if attempt == 0:
@@ -580,7 +571,7 @@ def _read_profile(browser: str, profile: Path, in_use: bool | None) -> BrowserTa
         except EncryptedSession:
             return _encrypted(browser, profile, in_use, clear.path)
         except (OSError, SessionFileError) as exc:
-            return _error(browser, profile, in_use, clear.path, _one_line(exc))
+            return _error(browser, profile, in_use, clear.path, one_line(exc))
         return BrowserTabs(
             browser=browser,
             profile=profile.name,
@@ -593,7 +584,7 @@ def _read_profile(browser: str, profile: Path, in_use: bool | None) -> BrowserTa
 
 
 def _encrypted(browser: str, profile: Path, in_use: bool | None, source: Path) -> BrowserTabs:
-    name = _DISPLAY_NAMES.get(browser, browser)
+    name = BROWSER_NAMES.get(browser, browser)
     return BrowserTabs(
         browser=browser,
         profile=profile.name,
@@ -605,7 +596,7 @@ def _encrypted(browser: str, profile: Path, in_use: bool | None, source: Path) -
 
 
 def _error(browser: str, profile: Path, in_use: bool | None, source: Path, why: str) -> BrowserTabs:
-    name = _DISPLAY_NAMES.get(browser, browser)
+    name = BROWSER_NAMES.get(browser, browser)
     return BrowserTabs(
         browser=browser,
         profile=profile.name,

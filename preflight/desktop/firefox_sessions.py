@@ -25,7 +25,14 @@ from typing import Any
 import lz4.block
 import psutil
 
-from preflight.desktop.base import BrowserTabs, EncryptedSession, SessionFileError, Tab
+from preflight.desktop.base import (
+    BrowserTabs,
+    EncryptedSession,
+    SessionFileError,
+    Tab,
+    one_line,
+    read_capped,
+)
 
 MOZLZ4_MAGIC = b"mozLz40\0"
 MOZENC_MAGIC = b"mozEnc0\0"
@@ -102,7 +109,7 @@ def parse_session(data: bytes, *, profile: str) -> tuple[Tab, ...]:
     try:
         session = json.loads(text)
     except (ValueError, RecursionError) as exc:
-        raise SessionFileError(f"the file is not valid JSON ({_one_line(exc)})") from None
+        raise SessionFileError(f"the file is not valid JSON ({one_line(exc)})") from None
     if not isinstance(session, dict):
         raise SessionFileError("the file's JSON is not an object")
     windows = session.get("windows")
@@ -155,12 +162,6 @@ def _position(value: object, *, default: int, count: int) -> int:
     elif isinstance(value, float) and value.is_integer():
         number = int(value)
     return max(1, min(number, count))
-
-
-def _one_line(exc: BaseException) -> str:
-    lines = str(exc).strip().splitlines()
-    text = lines[0].strip() if lines else type(exc).__name__
-    return text if len(text) <= 160 else text[:157] + "..."
 
 
 # --- profiles -------------------------------------------------------------------------------
@@ -239,12 +240,9 @@ def firefox_roots(home: Path, *, platform: str, env: Mapping[str, str]) -> list[
 def _profiles_in_ini(ini: Path, root: Path, *, platform: str) -> list[Path]:
     """Every profile folder profiles.ini names ([ProfileN] Path=, [Install…] Default=)."""
     try:
-        with ini.open("rb") as handle:
-            raw = handle.read(_MAX_PROFILES_INI_BYTES + 1)
+        raw = read_capped(ini, _MAX_PROFILES_INI_BYTES)
     except OSError as exc:
-        raise SessionFileError(exc.strerror or type(exc).__name__) from None
-    if len(raw) > _MAX_PROFILES_INI_BYTES:
-        raise SessionFileError("it is larger than 1 MB")
+        raise SessionFileError(one_line(exc)) from None
     parser = configparser.ConfigParser(interpolation=None, strict=False)
     try:
         parser.read_string(raw.decode("utf-8-sig", errors="surrogateescape"))
@@ -283,7 +281,7 @@ def _ini_problem(exc: configparser.Error) -> str:
         return f"line {exc.lineno} comes before any [section] header"
     if isinstance(exc, configparser.ParsingError) and exc.errors:
         return f"line {exc.errors[0][0]} is not a name=value line"
-    return _one_line(exc)
+    return one_line(exc)
 
 
 def _read_profile(profile_dir: Path, *, platform: str) -> BrowserTabs | None:
@@ -293,7 +291,7 @@ def _read_profile(profile_dir: Path, *, platform: str) -> BrowserTabs | None:
     name = profile_dir.name
     in_use = profile_in_use(profile_dir, platform=platform)
     try:
-        tabs = parse_session(_read_capped(session_file), profile=name)
+        tabs = parse_session(read_capped(session_file, MAX_SESSION_BYTES), profile=name)
     except EncryptedSession:
         return BrowserTabs(
             browser="firefox",
@@ -303,12 +301,12 @@ def _read_profile(profile_dir: Path, *, platform: str) -> BrowserTabs | None:
             in_use=in_use,
             source=session_file,
         )
-    except SessionFileError as exc:
+    except (OSError, SessionFileError) as exc:
         return BrowserTabs(
             browser="firefox",
             profile=name,
             status="error",
-            reason=f"Firefox's session file for profile {name} could not be read: {exc}",
+            reason=f"Firefox's session file for profile {name} could not be read: {one_line(exc)}",
             in_use=in_use,
             source=session_file,
         )
@@ -339,17 +337,6 @@ def _session_file(profile_dir: Path) -> Path | None:
         if stat.S_ISREG(info.st_mode):
             found.append((info.st_mtime, -preference, path))
     return max(found)[2] if found else None
-
-
-def _read_capped(path: Path) -> bytes:
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_SESSION_BYTES + 1)
-    except OSError as exc:
-        raise SessionFileError(exc.strerror or type(exc).__name__) from None
-    if len(data) > MAX_SESSION_BYTES:
-        raise SessionFileError("the file is larger than 512 MB")
-    return data
 
 
 def _is_file(path: Path) -> bool:

@@ -813,10 +813,10 @@ def test_singleton_lock_ignored_on_windows(tmp_path: Path) -> None:
 def test_unreadable_session_file_is_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     session_file(tmp_path / ".config" / "chromium" / "Default", NEW, [A])
 
-    def denied(path: Path) -> bytes:
+    def denied(path: Path, max_bytes: int) -> bytes:
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(chromium_sessions, "_read_capped", denied)
+    monkeypatch.setattr(chromium_sessions, "read_capped", denied)
     (result,) = read_chromium_tabs(tmp_path, platform="linux", env={})
     assert (result.status, result.reason) == (
         "error",
@@ -830,16 +830,16 @@ def test_session_file_replaced_while_listing(
     # Chrome rotates its file between our listing and our read: look again, read the new one.
     profile = tmp_path / ".config" / "chromium" / "Default"
     first = session_file(profile, OLD, [A])
-    real = chromium_sessions._read_capped
+    real = chromium_sessions.read_capped
 
-    def rotate_once(path: Path) -> bytes:
+    def rotate_once(path: Path, max_bytes: int) -> bytes:
         if path == first and first.exists():
             first.unlink()
             session_file(profile, NEW, [B])
             raise FileNotFoundError(2, "No such file or directory", str(path))
-        return real(path)
+        return real(path, max_bytes)
 
-    monkeypatch.setattr(chromium_sessions, "_read_capped", rotate_once)
+    monkeypatch.setattr(chromium_sessions, "read_capped", rotate_once)
     (result,) = read_chromium_tabs(tmp_path, platform="linux", env={})
     assert [t.url for t in result.tabs] == [B]
 
