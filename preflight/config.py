@@ -148,18 +148,19 @@ class Config(_Section):
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Path, what: str = "config") -> dict[str, Any]:
+    """A TOML file of settings (`what`: "config", "catalogue"...), or a ConfigError naming it."""
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except FileNotFoundError:
-        raise ConfigError(f"config file not found: {path}") from None
+        raise ConfigError(f"{what} file not found: {path}") from None
     except IsADirectoryError:
-        raise ConfigError(f"config path is a folder, not a file: {path}") from None
+        raise ConfigError(f"{what} path is a folder, not a file: {path}") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"config {path}: not valid TOML: {exc}") from None
+        raise ConfigError(f"{what} {path}: not valid TOML: {exc}") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"config {path}: cannot read: {exc}") from None
+        raise ConfigError(f"{what} {path}: cannot read: {exc}") from None
 
 
 def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -172,14 +173,15 @@ def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, An
     return merged
 
 
-def _describe(exc: ValidationError, path: Path) -> str:
+def describe_invalid(exc: ValidationError, path: Path, what: str = "config") -> str:
+    """The first validation problem as one line naming the file and the setting."""
     first = exc.errors()[0]
     where = ".".join(str(p) for p in first["loc"]) or "(top level)"
     more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
     message = first["msg"]
     if first["type"] == "extra_forbidden":
         message = "unknown setting"
-    return f"config {path}: {where}: {message}{more}"
+    return f"{what} {path}: {where}: {message}{more}"
 
 
 def user_config_path() -> Path:
@@ -203,13 +205,13 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     Raises:
         ConfigError: with one line naming the file, the setting and what is wrong.
     """
-    defaults = _read_toml(DEFAULT_CONFIG_PATH)
+    defaults = read_toml(DEFAULT_CONFIG_PATH)
     chosen = resolve_config_path(path)
-    data = defaults if chosen is None else _merge(defaults, _read_toml(chosen))
+    data = defaults if chosen is None else _merge(defaults, read_toml(chosen))
     try:
         return Config.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(_describe(exc, chosen or DEFAULT_CONFIG_PATH)) from None
+        raise ConfigError(describe_invalid(exc, chosen or DEFAULT_CONFIG_PATH)) from None
 
 
 def data_dir() -> Path:

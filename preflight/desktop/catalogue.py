@@ -8,7 +8,6 @@ category, never the title or URL they were given.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from preflight.config import ASSETS_DIR
+from preflight.config import ASSETS_DIR, describe_invalid, read_toml
 from preflight.desktop.base import DesktopCategory
 from preflight.errors import ConfigError
 
@@ -211,18 +210,8 @@ def host_of(url: str) -> str:
 
 
 def _read(path: Path) -> _File:
-    try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except FileNotFoundError:
-        raise ConfigError(f"app and site catalogue not found: {path}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"catalogue {path}: not valid TOML: {exc}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"catalogue {path}: cannot read: {exc}") from None
+    data = read_toml(path, "catalogue")
     try:
         return _File.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(f"catalogue {path}: {where}: {first['msg']}") from None
+        raise ConfigError(describe_invalid(exc, path, "catalogue")) from None
