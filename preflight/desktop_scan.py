@@ -151,30 +151,60 @@ class _Inspector:
             self._reader.close()
 
 
-def _windows_check(
-    options: DesktopScanOptions, place: DesktopPlace, processes: Sequence[ProcessInfo]
-) -> CheckResult:
+# The start of an error summary when a model file or the OCR engine a check needs is missing.
+_CANNOT = {
+    windows.CHECK_ID: "Open windows cannot be checked",
+    tabs.CHECK_ID: "Browser tabs cannot be checked",
+    wallpaper.CHECK_ID: "The wallpaper cannot be checked",
+    screen_text.CHECK_ID: "On-screen text cannot be checked",
+}
+
+Step = Callable[[Callable[[], float]], CheckResult]
+
+
+def _run_step(check_id: str, step: Step) -> CheckResult:
+    """One check, timed; whatever stops it becomes its `error` with the reason (fail closed)."""
     with _timer() as elapsed:
         try:
-            listing = list_windows(platform=place.platform, env=place.env)
+            return step(elapsed)
         except DesktopUnavailable as exc:
-            return CheckResult.error(windows.CHECK_ID, str(exc), elapsed_ms=elapsed())
-        return evaluate_windows(listing, processes, options.desktop, elapsed_ms=elapsed())
+            return CheckResult.error(check_id, str(exc), elapsed_ms=elapsed())
+        except (ModelError, OcrUnavailable) as exc:
+            return CheckResult.error(check_id, f"{_CANNOT[check_id]}: {exc}", elapsed_ms=elapsed())
+        except Exception as exc:  # a bug or a surprise on this desktop: fail closed, go on
+            return CheckResult.error(
+                check_id,
+                f"This check could not be completed on this computer "
+                f"(unexpected {type(exc).__name__}); please report it to IT.",
+                elapsed_ms=elapsed(),
+            )
+
+
+def _windows_check(
+    options: DesktopScanOptions,
+    place: DesktopPlace,
+    processes: Sequence[ProcessInfo],
+    elapsed: Callable[[], float],
+) -> CheckResult:
+    listing = list_windows(platform=place.platform, env=place.env)
+    return evaluate_windows(listing, processes, options.desktop, elapsed_ms=elapsed())
 
 
 def _tabs_check(
-    options: DesktopScanOptions, place: DesktopPlace, processes: Sequence[ProcessInfo]
+    options: DesktopScanOptions,
+    place: DesktopPlace,
+    processes: Sequence[ProcessInfo],
+    elapsed: Callable[[], float],
 ) -> CheckResult:
-    with _timer() as elapsed:
-        browsers = read_all_tabs(place.home, platform=place.platform, env=place.env)
-        supported, unsupported = running_browsers(processes)
-        return evaluate_tabs(
-            browsers,
-            options.desktop,
-            running=supported,
-            running_unsupported=unsupported,
-            elapsed_ms=elapsed(),
-        )
+    browsers = read_all_tabs(place.home, platform=place.platform, env=place.env)
+    supported, unsupported = running_browsers(processes)
+    return evaluate_tabs(
+        browsers,
+        options.desktop,
+        running=supported,
+        running_unsupported=unsupported,
+        elapsed_ms=elapsed(),
+    )
 
 
 def _wallpaper_observations(
@@ -220,48 +250,27 @@ def _wallpaper_observations(
 
 
 def _wallpaper_check(
-    options: DesktopScanOptions, place: DesktopPlace, inspector: _Inspector
+    options: DesktopScanOptions,
+    place: DesktopPlace,
+    inspector: _Inspector,
+    elapsed: Callable[[], float],
 ) -> CheckResult:
-    with _timer() as elapsed:
-        try:
-            found = find_wallpapers(platform=place.platform, home=place.home, env=place.env)
-            observations = _wallpaper_observations(found, options, inspector)
-        except DesktopUnavailable as exc:
-            return CheckResult.error(wallpaper.CHECK_ID, str(exc), elapsed_ms=elapsed())
-        except ModelError as exc:
-            return CheckResult.error(
-                wallpaper.CHECK_ID, f"The wallpaper cannot be checked: {exc}", elapsed_ms=elapsed()
-            )
-        except OcrUnavailable as exc:
-            return CheckResult.error(
-                wallpaper.CHECK_ID,
-                f"The wallpaper's text cannot be read: {exc}",
-                elapsed_ms=elapsed(),
-            )
-        return evaluate_wallpaper(observations, options.wallpaper, elapsed_ms=elapsed())
+    found = find_wallpapers(platform=place.platform, home=place.home, env=place.env)
+    observations = _wallpaper_observations(found, options, inspector)
+    return evaluate_wallpaper(observations, options.wallpaper, elapsed_ms=elapsed())
 
 
 def _screen_check(
-    options: DesktopScanOptions, place: DesktopPlace, inspector: _Inspector
+    options: DesktopScanOptions,
+    place: DesktopPlace,
+    inspector: _Inspector,
+    elapsed: Callable[[], float],
 ) -> CheckResult:
-    with _timer() as elapsed:
-        try:
-            shots = capture_screens(platform=place.platform, env=place.env)
-            readings = []
-            for shot in shots:
-                readings.append(
-                    read_text_regions(shot.pixels_bgr, inspector.reader(), options.screen_reading)
-                )
-            del shots
-        except DesktopUnavailable as exc:
-            return CheckResult.error(screen_text.CHECK_ID, str(exc), elapsed_ms=elapsed())
-        except OcrUnavailable as exc:
-            return CheckResult.error(
-                screen_text.CHECK_ID,
-                f"On-screen text cannot be checked: {exc}",
-                elapsed_ms=elapsed(),
-            )
-        return evaluate_screen(readings, options.screen, elapsed_ms=elapsed())
+    readings = [
+        read_text_regions(shot.pixels_bgr, inspector.reader(), options.screen_reading)
+        for shot in capture_screens(platform=place.platform, env=place.env)
+    ]
+    return evaluate_screen(readings, options.screen, elapsed_ms=elapsed())
 
 
 def run_desktop(
@@ -271,30 +280,17 @@ def run_desktop(
     options = options or DesktopScanOptions()
     place = place or DesktopPlace()
     inspector = _Inspector(options)
-    results = []
-    steps: list[tuple[str, Callable[[], CheckResult]]] = [
-        (windows.CHECK_ID, lambda: _windows_check(options, place, processes)),
-        (tabs.CHECK_ID, lambda: _tabs_check(options, place, processes)),
-        (wallpaper.CHECK_ID, lambda: _wallpaper_check(options, place, inspector)),
-        (screen_text.CHECK_ID, lambda: _screen_check(options, place, inspector)),
+    steps: list[tuple[str, Step]] = [
+        (windows.CHECK_ID, lambda elapsed: _windows_check(options, place, processes, elapsed)),
+        (tabs.CHECK_ID, lambda elapsed: _tabs_check(options, place, processes, elapsed)),
+        (wallpaper.CHECK_ID, lambda elapsed: _wallpaper_check(options, place, inspector, elapsed)),
+        (screen_text.CHECK_ID, lambda elapsed: _screen_check(options, place, inspector, elapsed)),
     ]
     try:
         # Read once for both checks: recorders hiding in the tray, and which browsers are open.
         wanted = {windows.CHECK_ID, tabs.CHECK_ID} & set(options.checks)
         processes = running_processes() if wanted else []
-        for check_id, step in steps:
-            if check_id not in options.checks:
-                continue
-            try:
-                results.append(step())
-            except Exception as exc:  # a bug or a surprise on this desktop: fail closed, go on
-                results.append(
-                    CheckResult.error(
-                        check_id,
-                        f"This check could not be completed on this computer "
-                        f"(unexpected {type(exc).__name__}); please report it to IT.",
-                    )
-                )
+        results = [_run_step(cid, step) for cid, step in steps if cid in options.checks]
     finally:
         inspector.close()
     return Report(source="desktop", checks=tuple(results))
