@@ -25,13 +25,14 @@ import cv2  # noqa: E402
 from PIL import Image, ImageDraw  # noqa: E402
 
 from preflight.desktop.browsers import read_all_tabs  # noqa: E402
+from tests.desktop.gnome import gnome_env, set_wallpaper  # noqa: E402
 from tests.desktop.live_browsers import (  # noqa: E402
     devtools_port,
     open_tab,
     running_chromium,
     running_firefox,
 )
-from tests.desktop.test_wallpaper_check import _gnome, _set_wallpaper, family_photo  # noqa: E402
+from tests.desktop.test_wallpaper_check import family_photo  # noqa: E402
 from tests.desktop.xsession import x_session  # noqa: E402
 from tests.desktop.xwindows import WindowSpec, XWindows, wait_for_titles  # noqa: E402
 from tests.scenes.documents import font  # noqa: E402
@@ -77,11 +78,11 @@ def run(repeats: int = 5) -> dict[str, object]:
         window_manager=True, size="1920x1080x24"
     ) as display:
         tmp = Path(tmp_name)
-        env = _gnome(tmp)
+        env = gnome_env(tmp)
         home = Path(env["HOME"])
         wallpaper = tmp / "wallpaper.jpg"
         cv2.imwrite(str(wallpaper), family_photo())
-        _set_wallpaper(env, wallpaper)
+        set_wallpaper(env, wallpaper)
         firefox_urls, chromium_urls = tabs(0), tabs(100)
         with XWindows(display) as windows, running_firefox(
             home, firefox_urls, tmp / "firefox.log"

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import jsonschema
 
-from tests.desktop.test_wallpaper_check import _gnome, _set_wallpaper
+from tests.desktop.gnome import set_wallpaper
 from tests.desktop.xwindows import WindowSpec, XWindows, wait_for_titles
 from tests.test_cli import SCHEMA, run
 
 
-def _desktop_env(tmp_path: Path, display: str | None) -> dict[str, str]:
-    env = _gnome(tmp_path)
-    _set_wallpaper(env, None)
+def _desktop_env(gnome_env: dict[str, str], display: str | None) -> dict[str, str]:
+    env = gnome_env
+    set_wallpaper(env, None)
     env = {
         k: v for k, v in {**os.environ, **env}.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")
     }
@@ -26,9 +26,9 @@ def _desktop_env(tmp_path: Path, display: str | None) -> dict[str, str]:
 
 
 def test_a_zoom_window_fails_the_desktop_and_the_json_follows_the_schema(
-    wm_display: str, tmp_path: Path
+    wm_display: str, gnome_env: dict[str, str]
 ) -> None:
-    env = _desktop_env(tmp_path, wm_display)
+    env = _desktop_env(gnome_env, wm_display)
     with XWindows(wm_display) as windows:
         windows.open(WindowSpec("Zoom Meeting", ("zoom", "zoom")))
         wait_for_titles(wm_display, ["Zoom Meeting"])
@@ -49,21 +49,23 @@ def test_a_zoom_window_fails_the_desktop_and_the_json_follows_the_schema(
     assert "Zoom Meeting" not in done.stdout  # the app's name, never its title
 
 
-def test_text_output_and_only(wm_display: str, tmp_path: Path) -> None:
+def test_text_output_and_only(wm_display: str, gnome_env: dict[str, str]) -> None:
     done = run(
         "desktop",
         "--only",
         "windows",
         "--only",
         "wallpaper",
-        env=_desktop_env(tmp_path, wm_display),
+        env=_desktop_env(gnome_env, wm_display),
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "desktop.windows" in done.stdout and "desktop.wallpaper" in done.stdout
     assert "desktop.screen" not in done.stdout
 
 
-def test_with_no_desktop_the_checks_are_errors_and_the_exit_code_says_so(tmp_path: Path) -> None:
+def test_with_no_desktop_the_checks_are_errors_and_the_exit_code_says_so(
+    gnome_env: dict[str, str],
+) -> None:
     done = run(
         "desktop",
         "--json",
@@ -71,7 +73,7 @@ def test_with_no_desktop_the_checks_are_errors_and_the_exit_code_says_so(tmp_pat
         "windows",
         "--only",
         "screen",
-        env=_desktop_env(tmp_path, None),
+        env=_desktop_env(gnome_env, None),
     )
     assert done.returncode == 4
     report = json.loads(done.stdout)
@@ -79,11 +81,13 @@ def test_with_no_desktop_the_checks_are_errors_and_the_exit_code_says_so(tmp_pat
     assert all("DISPLAY is not set" in c["summary"] for c in report["checks"])
 
 
-def test_a_broken_school_catalogue_is_a_one_line_usage_error(tmp_path: Path) -> None:
+def test_a_broken_school_catalogue_is_a_one_line_usage_error(
+    tmp_path: Path, gnome_env: dict[str, str]
+) -> None:
     bad = tmp_path / "catalogue.toml"
     bad.write_text("[[entry]\n")
     config = tmp_path / "school.toml"
     config.write_text(f'[checks.desktop]\nextra_catalogues = ["{bad}"]\n')
-    done = run("--config", str(config), "desktop", env=_desktop_env(tmp_path, None))
+    done = run("--config", str(config), "desktop", env=_desktop_env(gnome_env, None))
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "not valid TOML" in done.stderr

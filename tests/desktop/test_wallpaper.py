@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import os
-import shutil
 import subprocess
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -15,6 +14,7 @@ import pytest
 from preflight.desktop import wallpaper as wallpaper_module
 from preflight.desktop.base import DesktopUnavailable, Wallpaper
 from preflight.desktop.wallpaper import COMMAND_TIMEOUT_S, MAX_SLIDESHOW_IMAGES, find_wallpapers
+from tests.desktop.gnome import gsettings_set
 
 FIXTURES = Path(__file__).parent / "fixtures"
 APPLETSRC = "plasma-org.kde.plasma.desktop-appletsrc"
@@ -50,46 +50,6 @@ def _touch(root: Path, *names: str) -> None:
 def _gvariant(text: str) -> str:
     """A string as GVariant text, so gsettings stores it exactly (spaces, quotes and all)."""
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
-
-
-@pytest.fixture
-def gnome_env(tmp_path: Path) -> dict[str, str]:
-    """An environment where `gsettings` reads and writes a keyfile under tmp_path, nothing else."""
-    problem = ""
-    if shutil.which("gsettings") is None:
-        problem = "gsettings is not installed (Debian: libglib2.0-bin)"
-    else:
-        probe = subprocess.run(
-            ["gsettings", "list-keys", "org.gnome.desktop.background"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if probe.returncode != 0:
-            problem = (
-                "the org.gnome.desktop.background schema is missing (gsettings-desktop-schemas)"
-            )
-    if problem:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{problem}; CI must run the real GNOME wallpaper tests")
-        pytest.skip(problem)
-    home = tmp_path / "home"
-    (home / ".config").mkdir(parents=True)
-    env = {
-        "PATH": os.environ.get("PATH", os.defpath),
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / ".config"),
-        "GSETTINGS_BACKEND": "keyfile",
-        "XDG_CURRENT_DESKTOP": "GNOME",
-    }
-    for passed in ("XDG_DATA_DIRS", "GSETTINGS_SCHEMA_DIR"):  # where the schemas are
-        if passed in os.environ:
-            env[passed] = os.environ[passed]
-    return env
-
-
-def _gset(env: Mapping[str, str], schema: str, key: str, value: str) -> None:
-    subprocess.run(["gsettings", "set", schema, key, value], env=env, check=True, timeout=30)
 
 
 GNOME_FILES = (
@@ -227,7 +187,7 @@ def test_gnome_with_real_gsettings(
         schema, _, name = key.rpartition(":")
         schema = "org.gnome.desktop.interface" if schema == "interface" else schema
         text = value.format(uri=root.as_uri(), root=root)
-        _gset(gnome_env, schema or "org.gnome.desktop.background", name, _gvariant(text))
+        gsettings_set(gnome_env, schema or "org.gnome.desktop.background", name, _gvariant(text))
 
     found = find_wallpapers(platform="linux", env=gnome_env)
 
@@ -252,8 +212,8 @@ def test_gnome_desktop_names(
 ) -> None:
     _touch(tmp_path, "light.png")
     uri = _gvariant((tmp_path / "light.png").as_uri())
-    _gset(gnome_env, "org.gnome.desktop.background", "picture-uri", uri)
-    _gset(gnome_env, "org.gnome.desktop.background", "picture-uri-dark", "''")  # dark: colour only
+    gsettings_set(gnome_env, "org.gnome.desktop.background", "picture-uri", uri)
+    gsettings_set(gnome_env, "org.gnome.desktop.background", "picture-uri-dark", "''")  # dark: colour only
     env = {k: v for k, v in gnome_env.items() if k != "XDG_CURRENT_DESKTOP"} | naming
 
     found = find_wallpapers(platform="linux", env=env)
@@ -269,8 +229,8 @@ def test_gnome_home_argument_sets_the_commands_home(
 ) -> None:
     _touch(tmp_path, "light.png")
     uri = _gvariant((tmp_path / "light.png").as_uri())
-    _gset(gnome_env, "org.gnome.desktop.background", "picture-uri", uri)
-    _gset(gnome_env, "org.gnome.desktop.background", "picture-uri-dark", uri)
+    gsettings_set(gnome_env, "org.gnome.desktop.background", "picture-uri", uri)
+    gsettings_set(gnome_env, "org.gnome.desktop.background", "picture-uri-dark", uri)
     env = {k: v for k, v in gnome_env.items() if k not in ("HOME", "XDG_CONFIG_HOME")}
 
     found = find_wallpapers(platform="linux", home=Path(gnome_env["HOME"]), env=env)

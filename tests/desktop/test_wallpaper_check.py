@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
 import cv2
@@ -12,35 +10,9 @@ import pytest
 from PIL import Image, ImageDraw
 
 from preflight.desktop_scan import DesktopPlace, DesktopScanOptions, run_desktop
+from tests.desktop.gnome import set_wallpaper
 from tests.scenes.documents import font
 from tests.scenes.photos import load_bgr
-
-
-def _gnome(tmp_path: Path) -> dict[str, str]:
-    home = tmp_path / "home"
-    (home / ".config").mkdir(parents=True)
-    env = {
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / ".config"),
-        "GSETTINGS_BACKEND": "keyfile",
-        "XDG_CURRENT_DESKTOP": "GNOME",
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "LANG": "C.UTF-8",
-    }
-    if "XDG_DATA_DIRS" in os.environ:
-        env["XDG_DATA_DIRS"] = os.environ["XDG_DATA_DIRS"]
-    return env
-
-
-def _set_wallpaper(env: dict[str, str], picture: Path | None) -> None:
-    settings = [("picture-options", "'zoom'" if picture else "'none'")]
-    if picture is not None:
-        uri = picture.as_uri()
-        settings += [("picture-uri", uri), ("picture-uri-dark", uri)]
-    for key, value in settings:
-        subprocess.run(
-            ["gsettings", "set", "org.gnome.desktop.background", key, value], env=env, check=True
-        )
 
 
 def family_photo() -> np.ndarray:
@@ -103,12 +75,12 @@ def _check(env: dict[str, str]):  # type: ignore[no-untyped-def]
     ],
 )
 def test_gnome_wallpaper_is_judged(
-    tmp_path: Path, picture, status: str, categories: set[str]
+    tmp_path: Path, gnome_env: dict[str, str], picture, status: str, categories: set[str]
 ) -> None:
-    env = _gnome(tmp_path)
+    env = gnome_env
     path = tmp_path / "wallpaper.png"
     cv2.imwrite(str(path), picture())
-    _set_wallpaper(env, path)
+    set_wallpaper(env, path)
     result = _check(env)
     assert result.status == status, result.summary
     assert {f.details["category"] for f in result.findings} == categories
@@ -120,9 +92,9 @@ def test_gnome_wallpaper_is_judged(
         assert {"email", "phone", "postcode"} <= pii
 
 
-def test_a_plain_colour_background_passes(tmp_path: Path) -> None:
-    env = _gnome(tmp_path)
-    _set_wallpaper(env, None)
+def test_a_plain_colour_background_passes(gnome_env: dict[str, str]) -> None:
+    env = gnome_env
+    set_wallpaper(env, None)
     result = _check(env)
     assert result.status == "pass"
     assert result.metrics["solid"] >= 1
@@ -138,13 +110,13 @@ def test_a_plain_colour_background_passes(tmp_path: Path) -> None:
     ],
 )
 def test_an_unreadable_wallpaper_is_an_error(
-    tmp_path: Path, content: bytes | None, reason: str
+    tmp_path: Path, gnome_env: dict[str, str], content: bytes | None, reason: str
 ) -> None:
-    env = _gnome(tmp_path)
+    env = gnome_env
     path = tmp_path / "wallpaper.jpg"
     if content is not None:
         path.write_bytes(content)
-    _set_wallpaper(env, path)
+    set_wallpaper(env, path)
     result = _check(env)
     assert result.status == "error"
     assert reason in result.summary
