@@ -74,11 +74,17 @@ class DesktopOptions:
         return self.severity.get(category, "warn")
 
 
-def advice(category: str, name: str, *, tab_in: str | None = None) -> str:
-    """ "Close Zoom: lessons run only on Microsoft Teams." from fixed words and a catalogue name."""
+def advice(category: str, name: str, *, tab_in: str | None = None, tabs: int = 1) -> str:
+    """ "Close Zoom: lessons run only on Microsoft Teams." from fixed words and a catalogue name;
+    with `tab_in`, "Close the Zoom tab in Firefox: ..." ("the 2 Zoom tabs" for `tabs` > 1)."""
     if category not in CATEGORIES:
         raise ValueError(f"unknown category {category!r}")
-    what = f"the {name} tab in {tab_in}" if tab_in else name
+    if not tab_in:
+        what = name
+    elif tabs == 1:
+        what = f"the {name} tab in {tab_in}"
+    else:
+        what = f"the {tabs} {name} tabs in {tab_in}"
     return f"Close {what}: {_WHY[category]}."
 
 

@@ -82,11 +82,7 @@ def evaluate_tabs(
             Finding(
                 kind="tab",
                 severity=options.severity_of(match.category),
-                message=advice(match.category, site, tab_in=display_name(browser))
-                if count == 1
-                else advice(match.category, site, tab_in=display_name(browser)).replace(
-                    f"the {site} tab", f"the {count} {site} tabs", 1
-                ),
+                message=advice(match.category, site, tab_in=display_name(browser), tabs=count),
                 details={
                     "browser": browser,
                     "host": match.host,

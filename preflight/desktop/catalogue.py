@@ -204,11 +204,6 @@ class Catalogue:
         return None
 
 
-def host_of(url: str) -> str:
-    """The host of an http(s) URL without "www.", or "" for other URLs (about:, file:, ...)."""
-    return _host_of(url)[0]
-
-
 def _read(path: Path) -> _File:
     data = read_toml(path, "catalogue")
     try:
