@@ -8,7 +8,6 @@ category, never by its window title.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import PurePath
 
 from preflight.checks.desktop_rules import (
     DesktopOptions,
@@ -19,18 +18,10 @@ from preflight.checks.desktop_rules import (
 )
 from preflight.desktop.base import WindowInfo, WindowListing
 from preflight.desktop.catalogue import Match
-from preflight.desktop.processes import ProcessInfo
+from preflight.desktop.processes import ProcessInfo, program_names
 from preflight.results import CheckResult, Finding
 
 CHECK_ID = "desktop.windows"
-
-
-def _names(app: str, executable: str, wm_class: Sequence[str] = ()) -> list[str]:
-    names = [app, *wm_class]
-    if executable:
-        # Windows paths stay whole on Linux with PurePath; take the last part either way.
-        names.append(PurePath(executable.replace("\\", "/")).name)
-    return names
 
 
 def evaluate_windows(
@@ -51,7 +42,7 @@ def evaluate_windows(
     by_entry: dict[str, tuple[Match, list[WindowInfo]]] = {}
     for window in listing.windows:
         match = options.catalogue.classify_app(
-            _names(window.app, window.executable, window.wm_class), window.title
+            [*program_names(window.app, window.executable), *window.wm_class], window.title
         )
         if match is not None:
             by_entry.setdefault(match.name, (match, []))[1].append(window)
@@ -73,7 +64,7 @@ def evaluate_windows(
     seen = set(by_entry)
     background: dict[str, Match] = {}
     for proc in processes:
-        match = options.catalogue.classify_app(_names(proc.name, proc.executable))
+        match = options.catalogue.classify_app(program_names(proc.name, proc.executable))
         if (
             match is not None
             and match.category in options.background_categories

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Mapping
-from pathlib import Path, PurePath
+from pathlib import Path
 
 from preflight.desktop.base import BROWSER_NAMES, BrowserTabs
 from preflight.desktop.chromium_sessions import read_chromium_tabs
 from preflight.desktop.firefox_sessions import read_firefox_tabs
-from preflight.desktop.processes import ProcessInfo
+from preflight.desktop.processes import ProcessInfo, program_names
 
 # Process names (lower case, ".exe" dropped) of browsers whose tabs we read...
 _SUPPORTED = {
@@ -81,12 +81,8 @@ def display_name(browser: str) -> str:
 
 
 def _key(process: ProcessInfo) -> list[str]:
-    keys = [process.name.lower().removesuffix(".exe")]
-    if process.executable:
-        keys.append(
-            PurePath(process.executable.replace("\\", "/")).name.lower().removesuffix(".exe")
-        )
-    return keys
+    names = program_names(process.name, process.executable)
+    return [name.lower().removesuffix(".exe") for name in names]
 
 
 def running_browsers(processes: Iterable[ProcessInfo]) -> tuple[set[str], set[str]]:

@@ -6,6 +6,7 @@ Only names and executables are read; command lines (which can hold file names) n
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import PurePath
 
 import psutil
 
@@ -28,3 +29,12 @@ def running_processes() -> list[ProcessInfo]:
         if name:
             found.append(ProcessInfo(name=name, executable=info.get("exe") or "", pid=info["pid"]))
     return found
+
+
+def program_names(name: str, executable: str) -> list[str]:
+    """A program's names to match it by: its process name and its executable's file name."""
+    names = [name]
+    if executable:
+        # Windows paths stay whole with PurePath on Linux; take the last part on any system.
+        names.append(PurePath(executable.replace("\\", "/")).name)
+    return names
