@@ -8,6 +8,7 @@ titles and URLs stay inside this call.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -94,13 +95,10 @@ class DesktopScanOptions:
             ),
             screen=ScreenOptions(pii=frozenset(s.pii), severity=s.severity),
             wallpaper_reading=defaults.wallpaper_reading,
-            screen_reading=ReadingOptions(
-                stream=defaults.screen_reading.stream,
+            screen_reading=dataclasses.replace(
+                defaults.screen_reading,
                 min_confidence=s.min_ocr_confidence,
                 min_text_px=s.min_text_px,
-                min_words=1,
-                target_line_px=defaults.screen_reading.target_line_px,
-                max_blocks=defaults.screen_reading.max_blocks,
             ),
             max_wallpaper_px=w.max_image_px,
             ocr_engine=config.checks.documents.ocr_engine,
