@@ -194,13 +194,10 @@ def firefox_profile(home: Path, name: str = "test.default") -> Path:
 
 
 @contextlib.contextmanager
-def running_firefox(home: Path, urls: Sequence[str], log: Path) -> Iterator[RunningFirefox]:
-    """Firefox headless on `urls` (one window, tabs in order); killed on the way out."""
-    if not FIREFOX.exists():
-        raise BrowserTrouble(f"{FIREFOX} is missing (scripts/setup_system.sh installs firefox-esr)")
-    profile = firefox_profile(home)
-    short_tmp = tempfile.mkdtemp(prefix="pf-firefox-")
-    command = [str(FIREFOX), "--headless", "--no-remote", "--profile", str(profile), *urls]
+def _headless(command: Sequence[str], home: Path, log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """A browser process in its own session under `home`, output to `log`; killed on the way out."""
+    # Chromium's SingletonSocket lives in TMPDIR; a long pytest tmp path is too long for a socket.
+    short_tmp = tempfile.mkdtemp(prefix="pf-browser-")
     try:
         with log.open("wb") as out:
             proc = subprocess.Popen(
@@ -212,11 +209,22 @@ def running_firefox(home: Path, urls: Sequence[str], log: Path) -> Iterator[Runn
                 start_new_session=True,
             )
         try:
-            yield RunningFirefox(home, profile, proc, log)
+            yield proc
         finally:
             kill_browser(proc)
     finally:
         shutil.rmtree(short_tmp, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def running_firefox(home: Path, urls: Sequence[str], log: Path) -> Iterator[RunningFirefox]:
+    """Firefox headless on `urls` (one window, tabs in order); killed on the way out."""
+    if not FIREFOX.exists():
+        raise BrowserTrouble(f"{FIREFOX} is missing (scripts/setup_system.sh installs firefox-esr)")
+    profile = firefox_profile(home)
+    command = [str(FIREFOX), "--headless", "--no-remote", "--profile", str(profile), *urls]
+    with _headless(command, home, log) as proc:
+        yield RunningFirefox(home, profile, proc, log)
 
 
 @contextlib.contextmanager
@@ -227,30 +235,18 @@ def running_chromium(home: Path, first_url: str, log: Path) -> Iterator[RunningC
         raise BrowserTrouble(f"{CHROMIUM} is missing (scripts/setup_system.sh installs chromium)")
     user_data = home / ".config" / "chromium"
     user_data.parent.mkdir(parents=True, exist_ok=True)
-    # Chromium's SingletonSocket lives in TMPDIR; a long pytest tmp path is too long for a socket.
-    short_tmp = tempfile.mkdtemp(prefix="pf-chromium-")
     args = [str(CHROMIUM), *FLAGS]
     if os.geteuid() == 0:
         args.append("--no-sandbox")  # Chromium refuses to run as root with its sandbox
     # Headless Chromium otherwise uses a throwaway profile; point it at the user's usual one.
     args += [f"--user-data-dir={user_data}", first_url]
-    try:
-        with log.open("wb") as out:
-            proc = subprocess.Popen(
-                args,
-                env=_base_env(home, short_tmp),
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=out,
-                start_new_session=True,
-            )
+    with _headless(args, home, log) as proc:
         running = RunningChromium(home=home, user_data=user_data, proc=proc, log=log)
         try:
             yield running
         finally:
+            # Processes the test saw before it killed Chromium itself (crashpad leaves the group).
             kill_browser(proc, running.extra_pids)
-    finally:
-        shutil.rmtree(short_tmp, ignore_errors=True)
 
 
 def devtools_port(chromium: RunningChromium, deadline: float) -> int:
