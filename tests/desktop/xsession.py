@@ -4,21 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import shutil
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
-
-def _free_display() -> int:
-    for number in range(90, 200):
-        if (
-            not Path(f"/tmp/.X11-unix/X{number}").exists()
-            and not Path(f"/tmp/.X{number}-lock").exists()
-        ):
-            return number
-    raise RuntimeError("no free X display number between :90 and :199")
+_START_TIMEOUT_S = 30.0
 
 
 def _wait(predicate, timeout_s: float, what: str) -> None:  # type: ignore[no-untyped-def]
@@ -41,6 +35,50 @@ def _has_wm(display: str) -> bool:
     return "window id" in out.stdout
 
 
+def _tail(path: Path) -> str:
+    text = path.read_text(errors="replace").strip() if path.exists() else ""
+    return " | ".join(text.splitlines()[-5:]) or "(nothing printed)"
+
+
+def _start_xvfb(size: str, log: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """Start Xvfb on a display number it picks itself (-displayfd).
+
+    Xvfb tries numbers until it can listen on both the socket file and the abstract socket, and
+    writes the number only once it accepts connections; so a server that another job (sharing the
+    abstract socket namespace but not /tmp) already runs on a number is skipped instead of being
+    connected to by mistake.
+    """
+    read_fd, write_fd = os.pipe()
+    with log.open("wb") as err:
+        xvfb = subprocess.Popen(
+            ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", size, "-nolisten", "tcp"],
+            pass_fds=(write_fd,),
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
+    os.close(write_fd)
+    try:
+        ready, _, _ = select.select([read_fd], [], [], _START_TIMEOUT_S)
+        number = os.read(read_fd, 32).decode().strip() if ready else ""
+    finally:
+        os.close(read_fd)
+    if not number.isdigit():
+        _stop(xvfb)
+        raise RuntimeError(f"Xvfb did not start (exit {xvfb.returncode}): {_tail(log)}")
+    return xvfb, f":{number}"
+
+
+def _stop(proc: subprocess.Popen[bytes] | None) -> None:
+    if proc is None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 @contextlib.contextmanager
 def x_session(*, window_manager: bool, size: str = "1280x800x24") -> Iterator[str]:
     """Start Xvfb (and openbox when asked) on a free display; yield its DISPLAY string."""
@@ -49,30 +87,33 @@ def x_session(*, window_manager: bool, size: str = "1280x800x24") -> Iterator[st
             raise RuntimeError(
                 f"{tool} is not installed; `make test` installs it (scripts/setup_system.sh)"
             )
-    number = _free_display()
-    display = f":{number}"
-    xvfb = subprocess.Popen(
-        ["Xvfb", display, "-screen", "0", size, "-nolisten", "tcp"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    wm = None
-    try:
-        _wait(lambda: Path(f"/tmp/.X11-unix/X{number}").exists(), 10, f"Xvfb on {display}")
-        if window_manager:
-            wm = subprocess.Popen(
-                ["openbox", "--sm-disable"],
-                env={**os.environ, "DISPLAY": display},
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            _wait(lambda: _has_wm(display), 10, f"openbox on {display}")
-        yield display
-    finally:
-        for proc in (wm, xvfb):
-            if proc is not None:
-                proc.terminate()
+    with tempfile.TemporaryDirectory(prefix="preflight-x-") as logs:
+        xvfb, display = _start_xvfb(size, Path(logs) / "xvfb.log")
+        wm = None
+        try:
+            if window_manager:
+                wm_log = Path(logs) / "openbox.log"
+                with wm_log.open("wb") as err:
+                    wm = subprocess.Popen(
+                        ["openbox", "--sm-disable"],
+                        env={**os.environ, "DISPLAY": display},
+                        stdin=subprocess.DEVNULL,
+                        stdout=subprocess.DEVNULL,
+                        stderr=err,
+                    )
                 try:
-                    proc.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
+                    _wait(
+                        lambda: wm.poll() is not None or _has_wm(display),
+                        _START_TIMEOUT_S,
+                        f"openbox on {display}",
+                    )
+                except RuntimeError as exc:
+                    raise RuntimeError(f"{exc}; openbox printed: {_tail(wm_log)}") from None
+                if wm.poll() is not None:
+                    raise RuntimeError(
+                        f"openbox exited ({wm.returncode}) on {display}: {_tail(wm_log)}"
+                    )
+            yield display
+        finally:
+            _stop(wm)
+            _stop(xvfb)
