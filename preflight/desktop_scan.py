@@ -56,12 +56,15 @@ class DesktopScanOptions:
     )
     #: Screens are read at their own size (a shared screen is sent sharp). Screen text is clean,
     #: so crops are enlarged less than camera text (24 px lines instead of 36): as accurate, faster.
+    #: Programs space lines more loosely than print (list rows, 1.5-2x line spacing), and a busy
+    #: screen has many blocks (bench/screen_bench.py).
     screen_reading: ReadingOptions = ReadingOptions(
         stream=StreamOptions(size_wh=(7680, 4320), jpeg_quality=90),
         min_text_px=6.0,
         min_words=1,
         target_line_px=24.0,
-        max_blocks=24,
+        max_blocks=40,
+        line_gap=2.2,
     )
     max_wallpaper_px: int = 1920
     ocr_engine: str = "tesserocr"

@@ -331,6 +331,13 @@ _NI = re.compile(
     rf"(?P<prefix>{_NI_FIRST}[a-ceghj-npr-tw-z])(?P<digits>(?:{_GAP}?[0-9oil]{{2}}){{3}})"
     rf"{_GAP}?[a-d](?![^\W_])"
 )
+# Forms and records often drop the suffix letter (and OCR drops a lone letter): without it, only
+# right after a label.
+_NI_NO_SUFFIX = re.compile(
+    rf"(?P<prefix>{_NI_FIRST}[a-ceghj-npr-tw-z])(?P<digits>(?:{_GAP}?[0-9oil]{{2}}){{3}})"
+    r"(?![^\W_])"
+)
+_NI_LABEL = re.compile(r"\b(?:ni|nino|national[ \t]+insurance)\b(?:[ \t]*(?:no|number))?\W*$")
 _NI_MIN_REAL_DIGITS = 4
 _NI_UNALLOCATED = frozenset({"bg", "gb", "kn", "nk", "nt", "tn", "zz"})
 
@@ -484,7 +491,10 @@ def classify_text(text: str) -> PiiResult:
         found.add("email")
     if _has_money(digits):
         found.add("money")
-    if any(_is_ni_number(m) for m in _NI.finditer(lower)):
+    if any(_is_ni_number(m) for m in _NI.finditer(lower)) or any(
+        _is_ni_number(m) and _NI_LABEL.search(_window_before(lower, m.start(), 30))
+        for m in _NI_NO_SUFFIX.finditer(lower)
+    ):
         found.add("ni_number")
     if "dear" in lower and any(_names_someone(m) for m in _SALUTATION.finditer(text)):
         found.add("salutation_name")

@@ -107,6 +107,8 @@ FOUND = [
     ("ni_number", "AB123456C"),  # solid
     ("ni_number", "NI number: jt 48 22 19 b"),  # lower case
     ("ni_number", "CE 98 76 54 D"),  # suffix D
+    ("ni_number", "NI number: MS 64 49 73"),  # labelled: the suffix may be left off
+    ("ni_number", "National Insurance No. JT 482219"),  # labelled, solid, no suffix
     # salutation_name
     ("salutation_name", "Dear Mr Smith,"),  # title and surname
     ("salutation_name", "Dear Mrs O'Brien"),  # apostrophe
@@ -240,7 +242,9 @@ NOT_FOUND = [
     ("ni_number", "TN 12 34 56 C"),  # not allocated
     ("ni_number", "ZZ 12 34 56 C"),  # not allocated
     ("ni_number", "AB 12 34 56 E"),  # suffix beyond D
-    ("ni_number", "AB 12 34 56"),  # no suffix
+    ("ni_number", "AB 12 34 56"),  # no suffix and no label
+    ("ni_number", "NI number: QQ 12 34 56"),  # labelled, but Q is never first
+    ("ni_number", "NI number 0113 496 0732"),  # a phone number after the label
     ("ni_number", "AB 12 34 5 C"),  # five digits
     # salutation_name
     ("salutation_name", "Dear Sir/Madam"),  # nobody named

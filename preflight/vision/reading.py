@@ -34,6 +34,7 @@ class ReadingOptions:
         minimum to the whole, so a two-word postcode line beside a letter is not lost here.
     target_line_px: crops are enlarged so lines are about this tall for Tesseract.
     max_blocks: OCR at most this many proposals per frame.
+    line_gap: lines this many line heights apart belong to one block (one OCR call).
     """
 
     stream: StreamOptions = StreamOptions()
@@ -42,6 +43,7 @@ class ReadingOptions:
     min_words: int = 1
     target_line_px: float = 36.0
     max_blocks: int = 8
+    line_gap: float = 1.6
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,9 @@ def read_text_regions(
     streamed = as_streamed(pixels_bgr, options.stream)
     back = width / streamed.shape[1]  # stream pixels → frame pixels
     readings = []
-    for block in propose_text_blocks(streamed, max_blocks=options.max_blocks):
+    for block in propose_text_blocks(
+        streamed, max_blocks=options.max_blocks, line_gap=options.line_gap
+    ):
         x0, y0, x1, y1 = block.box_xyxy
         crop = streamed[y0:y1, x0:x1]
         scale = float(np.clip(options.target_line_px / max(block.line_height_px, 1.0), 1.0, 4.0))

@@ -56,6 +56,7 @@ def propose_text_blocks(
     min_line_px: int = 5,
     max_line_px: int = 64,
     max_blocks: int = 8,
+    line_gap: float = 1.6,
 ) -> list[TextBlock]:
     """Regions that look like printed lines, largest first.
 
@@ -63,11 +64,41 @@ def propose_text_blocks(
         gray: the streamed frame in grey.
         min_line_px / max_line_px: line heights considered (smaller is unreadable anyway).
         max_blocks: at most this many blocks are returned (OCR cost bound).
+        line_gap: lines this many line heights apart (or closer) belong to one block.
     """
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (9, 9))
-    dark_on_light = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, kernel)
-    light_on_dark = cv2.morphologyEx(gray, cv2.MORPH_TOPHAT, kernel)
-    strokes = np.maximum(dark_on_light, light_on_dark)
+    # Each polarity on its own: mixed, the gaps between light letters on a dark ground (dark
+    # mode) light up in the black-hat and join tightly spaced lines into one tall blob.
+    lines = []
+    for strokes in (
+        cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, kernel),  # dark print on a lighter ground
+        cv2.morphologyEx(gray, cv2.MORPH_TOPHAT, kernel),  # light print on a darker ground
+    ):
+        lines += _line_boxes(strokes, min_line_px, max_line_px)
+    return _group_lines(_distinct(lines), gray.shape, line_gap)[:max_blocks]
+
+
+def _distinct(lines: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """One box per line: the other polarity also finds a line in the counters and gaps of the
+    letters; the larger box is the line, a box mostly inside it is the same line again."""
+    kept: list[tuple[int, int, int, int]] = []
+    for box in sorted(lines, key=lambda b: (b[2] - b[0]) * (b[3] - b[1]), reverse=True):
+        area = (box[2] - box[0]) * (box[3] - box[1])
+        inside = any(
+            max(0, min(box[2], k[2]) - max(box[0], k[0]))
+            * max(0, min(box[3], k[3]) - max(box[1], k[1]))
+            >= 0.5 * area
+            for k in kept
+        )
+        if not inside:
+            kept.append(box)
+    return kept
+
+
+def _line_boxes(
+    strokes: npt.NDArray[np.uint8], min_line_px: int, max_line_px: int
+) -> list[tuple[int, int, int, int]]:
+    """Boxes of things shaped like lines of print in one polarity's stroke map."""
     _, mask = cv2.threshold(strokes, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     # Weak strokes are texture (brick, fabric), not print.
     mask[strokes < 24] = 0
@@ -86,7 +117,7 @@ def propose_text_blocks(
         if not 0.15 <= fill <= 0.95:
             continue
         lines.append((x, y, x + w, y + h))
-    return _group_lines(lines, gray.shape[1], gray.shape[0])[:max_blocks]
+    return lines
 
 
 def deskew_angle(crop: npt.NDArray[np.uint8]) -> float:
@@ -133,7 +164,7 @@ def upright(crop: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
 
 
 def _group_lines(
-    lines: list[tuple[int, int, int, int]], width: int, height: int
+    lines: list[tuple[int, int, int, int]], shape: tuple[int, ...], line_gap: float
 ) -> list[TextBlock]:
     """Merge lines stacked close together (a paragraph, a letter) into blocks."""
     blocks: list[list[tuple[int, int, int, int]]] = []
@@ -143,12 +174,16 @@ def _group_lines(
             x0 = min(b[0] for b in block)
             x1 = max(b[2] for b in block)
             y1 = max(b[3] for b in block)
-            overlaps_x = line[0] < x1 + 2 * lh and x0 - 2 * lh < line[2]
-            if overlaps_x and line[1] - y1 < 1.6 * lh:
+            # Lines of one block share most of their width (a paragraph, an address beside
+            # it); a line that only grazes the block's edge is in another window or column.
+            shared = min(x1, line[2]) - max(x0, line[0])
+            overlaps_x = shared >= 0.4 * min(x1 - x0, line[2] - line[0])
+            if overlaps_x and line[1] - y1 < line_gap * lh:
                 block.append(line)
                 break
         else:
             blocks.append([line])
+    height, width = shape[:2]
     out = []
     for block in blocks:
         x0, y0 = min(b[0] for b in block), min(b[1] for b in block)

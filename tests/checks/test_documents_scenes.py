@@ -67,7 +67,11 @@ def test_legibility_boundary_flags_readable_sizes_only(run_scene: SceneRunner) -
     readable = [s for x, s in outcomes.items() if x >= 4]
     unreadable = [s for x, s in outcomes.items() if x <= 2.6]
     assert readable and all(s == "fail" for s in readable), outcomes
-    assert unreadable and all(s == "pass" for s in unreadable), outcomes
+    # Once the body text is a blur its personal data is not readable, so never a failure; the
+    # bill's banner headings (white on red, three times the body size) can still be read at
+    # 2.5 px, which is a warning about readable text, as it should be. Smaller still, nothing.
+    assert unreadable and all(s in ("pass", "warn") for s in unreadable), outcomes
+    assert outcomes[min(outcomes)] == "pass", outcomes
 
 
 @pytest.mark.parametrize("variant", ["poster"])
