@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 _START_TIMEOUT_S = 30.0
+# Xvfb's -displayfd pipes (read ends), by server pid, closed when the server is stopped.
+_keep_open: dict[int, int] = {}
 
 
 def _wait(predicate, timeout_s: float, what: str) -> None:  # type: ignore[no-untyped-def]
@@ -46,22 +48,23 @@ def _start_xvfb(size: str, log: Path) -> tuple[subprocess.Popen[bytes], str]:
     Xvfb tries numbers until it can listen on both the socket file and the abstract socket, and
     writes the number only once it accepts connections; so a server that another job (sharing the
     abstract socket namespace but not /tmp) already runs on a number is skipped instead of being
-    connected to by mistake.
+    connected to by mistake. Xvfb may write the number more than once (and again on a reset,
+    which -noreset avoids); a write into a closed pipe is fatal to it ("Cannot write display
+    number"), so the read end stays open until the server is stopped.
     """
     read_fd, write_fd = os.pipe()
+    command = ["Xvfb", "-displayfd", str(write_fd), "-noreset", "-nolisten", "tcp"]
     with log.open("wb") as err:
         xvfb = subprocess.Popen(
-            ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", size, "-nolisten", "tcp"],
+            [*command, "-screen", "0", size],
             pass_fds=(write_fd,),
             stdout=subprocess.DEVNULL,
             stderr=err,
         )
     os.close(write_fd)
-    try:
-        ready, _, _ = select.select([read_fd], [], [], _START_TIMEOUT_S)
-        number = os.read(read_fd, 32).decode().strip() if ready else ""
-    finally:
-        os.close(read_fd)
+    ready, _, _ = select.select([read_fd], [], [], _START_TIMEOUT_S)
+    number = os.read(read_fd, 32).decode().split()[0] if ready else ""
+    _keep_open[xvfb.pid] = read_fd
     if not number.isdigit():
         _stop(xvfb)
         raise RuntimeError(f"Xvfb did not start (exit {xvfb.returncode}): {_tail(log)}")
@@ -77,6 +80,9 @@ def _stop(proc: subprocess.Popen[bytes] | None) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+    fd = _keep_open.pop(proc.pid, None)
+    if fd is not None:
+        os.close(fd)
 
 
 @contextlib.contextmanager
