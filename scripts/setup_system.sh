@@ -14,6 +14,8 @@ packages=(
   # files are parsed, fonts for windows that show text, and gsettings for the GNOME wallpaper.
   xvfb openbox x11-utils xdotool chromium firefox-esr fonts-dejavu-core
   libglib2.0-bin gsettings-desktop-schemas
+  # The journal's tests start their own throwaway PostgreSQL server (tests/pgserver.py runs initdb).
+  postgresql
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
@@ -36,5 +38,12 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "setup: installing system packages: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+if [[ " ${missing[*]} " == *" postgresql "* ]]; then
+  # The tests run their own server, so have the package create no default cluster (postinst would
+  # make one on port 5432 and, under systemd, start it).
+  $sudo mkdir -p /etc/postgresql-common/createcluster.d
+  echo "create_main_cluster = false" |
+    $sudo tee /etc/postgresql-common/createcluster.d/no-main-cluster.conf >/dev/null
+fi
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
