@@ -7,6 +7,7 @@ Exit codes (design.md §4): 0 pass, 1 warnings only, 2 usage error or unreadable
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 
@@ -57,6 +58,26 @@ def _build_parser() -> argparse.ArgumentParser:
 
     config = commands.add_parser("config", help="show the configuration in force")
     config.add_argument("action", choices=("show", "path"))
+
+    log = commands.add_parser("log", help="the journal of signed session records")
+    log_actions = log.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    where = _Parser(add_help=False)
+    place = where.add_mutually_exclusive_group()
+    place.add_argument("--central", action="store_true", help="read the central journal")
+    place.add_argument("--journal", metavar="URL", help="read this journal database instead")
+    listing = log_actions.add_parser("list", parents=[where], help="the newest records")
+    listing.add_argument("--json", action="store_true", help="print JSON on stdout")
+    listing.add_argument("--limit", type=int, default=50, help="how many (default 50)")
+    show = log_actions.add_parser("show", parents=[where], help="one record in full")
+    show.add_argument("id", help="the record id, or its first characters")
+    show.add_argument("--json", action="store_true", help="print JSON on stdout")
+    verify = log_actions.add_parser(
+        "verify", parents=[where], help="check signatures, chain links and sequence"
+    )
+    verify.add_argument("--json", action="store_true", help="print JSON on stdout")
+    export = log_actions.add_parser("export", parents=[where], help="write the records to a file")
+    export.add_argument("--csv", required=True, metavar="FILE", help="CSV file to write")
+    log_actions.add_parser("sync", help="send queued records to the central journal")
     return parser
 
 
@@ -120,10 +141,22 @@ def _cmd_config(args: argparse.Namespace) -> int:
             chosen if chosen else f"(defaults only; a school file would go at {user_config_path()})"
         )
         return 0
+    from preflight.journal.store import describe_url
+
     config = load_config(args.config)
-    print(config.model_dump_json(indent=2))
+    shown = config.model_dump(mode="json")
+    for name in ("url", "central_url"):  # never print a database password
+        if shown["journal"][name]:
+            shown["journal"][name] = describe_url(shown["journal"][name])
+    print(json.dumps(shown, indent=2))
     print(f"digest: {config.digest()}")
     return 0
+
+
+def _cmd_log(args: argparse.Namespace) -> int:
+    from preflight.journal import commands
+
+    return commands.run(args, load_config(args.config))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -133,6 +166,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "desktop": _cmd_desktop,
         "models": _cmd_models,
         "config": _cmd_config,
+        "log": _cmd_log,
     }
     try:
         return handlers[args.command](args)

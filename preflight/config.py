@@ -129,6 +129,13 @@ class ModesConfig(_Section):
     home: ModeConfig
 
 
+class JournalConfig(_Section):
+    url: str = Field(max_length=2000)
+    central_url: str = Field(max_length=2000)
+    allow_file_key: bool
+    timeout_s: float = Field(gt=0, le=120)
+
+
 class Config(_Section):
     """The whole configuration. Grows by adding sections; `schema_version` guards migrations."""
 
@@ -137,6 +144,7 @@ class Config(_Section):
     scan: ScanConfig
     modes: ModesConfig
     checks: ChecksConfig
+    journal: JournalConfig
 
     def mode(self, mode: Mode) -> ModeConfig:
         mode_config: ModeConfig = getattr(self.modes, mode)

@@ -16,6 +16,9 @@ packages=(
   libglib2.0-bin gsettings-desktop-schemas
   # The journal's tests start their own throwaway PostgreSQL server (tests/pgserver.py runs initdb).
   postgresql
+  # ...and their own Secret Service for the keyring: a private session bus (dbus-daemon, plus
+  # dbus-send from dbus-bin) with gnome-keyring-daemon on it (tests/keyring_service.py).
+  gnome-keyring dbus-daemon dbus-bin
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
