@@ -55,14 +55,16 @@ class DesktopScanOptions:
         stream=StreamOptions(size_wh=(1280, 1280), jpeg_quality=90), min_words=1, max_blocks=12
     )
     #: Screens are read at their own size (a shared screen is sent sharp). Screen text is clean,
-    #: so crops are enlarged less than camera text (24 px lines instead of 36): as accurate, faster.
-    #: Programs space lines more loosely than print (list rows, 1.5-2x line spacing), and a busy
-    #: screen has many blocks (bench/screen_bench.py).
+    #: so crops are enlarged much less than camera text (16 px lines instead of 36); Tesseract's
+    #: time on a busy screen goes with the pixels it gets (bench/screen_bench.py: 24 px lines were
+    #: no more accurate and 25% slower). Programs space lines more loosely than print (list rows,
+    #: 1.5-2x line spacing), and a busy screen has many blocks.
     screen_reading: ReadingOptions = ReadingOptions(
         stream=StreamOptions(size_wh=(7680, 4320), jpeg_quality=90),
+        min_confidence=30.0,
         min_text_px=6.0,
         min_words=1,
-        target_line_px=24.0,
+        target_line_px=16.0,
         max_blocks=40,
         line_gap=2.2,
     )
