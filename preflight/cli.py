@@ -7,7 +7,9 @@ Exit codes (design.md §4): 0 pass, 1 warnings only, 2 usage error or unreadable
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -176,6 +178,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("preflight: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `preflight log list | head`: the reader has what it wanted
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

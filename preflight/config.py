@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from preflight.desktop.base import DesktopCategory
 from preflight.errors import ConfigError
@@ -134,6 +141,15 @@ class JournalConfig(_Section):
     central_url: str = Field(max_length=2000)
     allow_file_key: bool
     timeout_s: float = Field(gt=0, le=120)
+
+    @field_validator("url", "central_url")
+    @classmethod
+    def _a_journal_url(cls, value: str) -> str:
+        if value:
+            from preflight.journal.store import check_url  # SQLAlchemy only when one is set
+
+            check_url(value)  # its ValueError never repeats the URL, which may hold a password
+        return value
 
 
 class Config(_Section):

@@ -8,25 +8,26 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
-import sqlalchemy as sa
-
 from preflight.config import Config
-from preflight.errors import EXIT_ERROR, EXIT_FAIL, PreflightError
+from preflight.errors import EXIT_FAIL, PreflightError
 from preflight.journal import local_url
-from preflight.journal.store import Journal, StoredRecord, describe_url
+from preflight.journal.store import Journal, JournalError, StoredRecord, check_url, describe_url
 from preflight.journal.sync import sync
 from preflight.journal.verify import verify_journal
-from preflight.journal.views import Integrity, render, row, write_csv
+from preflight.journal.views import Integrity, printable, render, row, write_csv
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
     if args.action == "sync":
         return _sync(config)
     url = _chosen_url(args, config)
-    with Journal.open(url, timeout_s=config.journal.timeout_s) as journal:
+    # Reading never changes the journal (no migration, no WAL switch): an evidence copy on
+    # read-only media can be listed and verified.
+    with Journal.open(url, timeout_s=config.journal.timeout_s, read_only=True) as journal:
         if args.action == "list":
             return _list(journal, args)
         if args.action == "show":
@@ -46,9 +47,9 @@ def _chosen_url(args: argparse.Namespace, config: Config) -> str:
     else:
         url = local_url(config)
     try:
-        parsed = sa.engine.make_url(url)
-    except sa.exc.ArgumentError:
-        raise PreflightError(f"journal address {url!r} is not a database URL") from None
+        parsed = check_url(url)
+    except ValueError as exc:
+        raise PreflightError(f"journal address: {exc}") from None
     if parsed.get_backend_name() == "sqlite" and parsed.database:
         path = Path(parsed.database)
         if not path.is_file():
@@ -68,11 +69,12 @@ def _list(journal: Journal, args: argparse.Namespace) -> int:
     print(f"{'sealed (UTC)':20} {'staff':22} {'pupils':22} {'mode':6} {'verdict':8} ovr id")
     for r in rows:
         who = r["staff"] if r["kind"] == "preflight" else f"(Teams launch {r['launched_for'][:8]})"
-        print(
+        line = (
             f"{r['sealed_utc'][:19].replace('T', ' '):20} {who[:22]:22} {r['pupils'][:22]:22} "
             f"{r['mode'][:6]:6} {r['verdict'][:8]:8} {r['overrides']:>3} {r['record_id'][:8]}"
             + ("" if r["integrity"] == "verified" else f"  NOT INTACT: {r['integrity']}")
         )
+        print(printable(line))
     return 0
 
 
@@ -115,7 +117,7 @@ def _verify(journal: Journal, args: argparse.Namespace) -> int:
             if device.first_bad is None:
                 print(f"device {device.device_id[:8]}: {device.records} record(s), intact")
             else:
-                print(f"NOT INTACT: {device.first_bad.line()}")
+                print(printable(f"NOT INTACT: {device.first_bad.line()}"))
         state = "intact" if report.intact else "NOT intact"
         print(
             f"{report.records} record(s) from {len(report.devices)} device(s) in "
@@ -125,16 +127,26 @@ def _verify(journal: Journal, args: argparse.Namespace) -> int:
 
 
 def _export(journal: Journal, path: Path) -> int:
+    if not path.name or path.name in (".", ".."):
+        raise PreflightError(f"export: {str(path)!r} is not a file name")
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise PreflightError(f"export: {path} exists and is not a regular file; choose another")
+    if not path.parent.is_dir():
+        raise PreflightError(f"export: the folder {path.parent} does not exist")
     integrity = Integrity(verify_journal(journal))
-    rows = (row(r, integrity.of(r)) for r in journal.all_records())
-    tmp = path.with_name(f".{path.name}.part")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
-        with tmp.open("w", newline="", encoding="utf-8") as out:
-            count = write_csv(rows, out)
+        # Records name staff and pupils: the file is for this user only, like the journal.
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", newline="", encoding="utf-8") as out, journal.snapshot() as conn:
+            count = write_csv((row(r, integrity.of(r)) for r in journal.all_records(conn)), out)
         tmp.replace(path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise PreflightError(f"cannot write {path}: {exc.strerror or exc}") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     print(f"{count} record(s) written to {path}")
     return 0
 
@@ -142,17 +154,15 @@ def _export(journal: Journal, path: Path) -> int:
 def _sync(config: Config) -> int:
     if not config.journal.central_url:
         raise PreflightError("no central journal is configured (journal.central_url)")
-    local_path = local_url(config)
-    with Journal.open(local_path, timeout_s=config.journal.timeout_s) as local:
+    with Journal.open(local_url(config), timeout_s=config.journal.timeout_s) as local:
         try:
             central = Journal.open(config.journal.central_url, timeout_s=config.journal.timeout_s)
-        except PreflightError as exc:
-            queued = len(local.pending())
-            print(f"{queued} record(s) queued; central journal not reachable: {exc}")
-            return exc.exit_code
+        except JournalError as exc:
+            raise JournalError(f"{len(local.pending())} record(s) stay queued: {exc}") from None
         with central:
             result = sync(local, central)
-    print(f"{describe_url(config.journal.central_url)}: {result.line()}")
+    where = describe_url(config.journal.central_url)
     if result.stopped is not None:
-        return EXIT_ERROR
+        raise JournalError(f"{where}: {result.line()}")
+    print(f"{where}: {result.line()}")
     return EXIT_FAIL if result.conflicts else 0

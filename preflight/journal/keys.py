@@ -25,6 +25,7 @@ from preflight.journal.seal import key_id, public_raw
 KEYRING_SERVICE = "session-preflight"
 DEVICE_ID_FILE = "device-id"
 KEY_FILE = "device-signing-key"
+KEY_STORE_FILE = "device-key-store"
 
 
 class KeyUnavailable(PreflightError):
@@ -65,39 +66,76 @@ def device_id(folder: Path) -> str:
 def load_device_key(folder: Path, *, allow_file_key: bool) -> DeviceKey:
     """The device's signing key, created on first use.
 
+    Where the key is kept is decided once, when it is made, and written down (KEY_STORE_FILE):
+    a keyring that is unavailable later is an error, never a reason to make a second key, which
+    would break the device's chain of evidence.
+
     Raises:
-        KeyUnavailable: no usable keyring and file keys are not allowed, or a stored key is
-            damaged.
+        KeyUnavailable: no usable keyring (and a file key is not allowed), the key is missing
+            from where it was kept, or a stored key is damaged.
     """
     dev = device_id(folder)
     file_path = folder / KEY_FILE
-    problem = ""
+    store = _recorded_store(folder, file_path)
+    if store == "file":
+        if not allow_file_key:
+            raise KeyUnavailable(
+                "this device's signing key is kept in a file, which the config no longer allows "
+                "(journal.allow_file_key); ask IT"
+            )
+        return DeviceKey(dev, _file_key(file_path, create=False), "file")
     try:
         stored = _keyring_get(dev)
+        if stored is not None:
+            _record_store(folder, "keyring")
+            return DeviceKey(dev, _decode(stored, "the keyring entry"), "keyring")
+        if store == "keyring":
+            raise KeyUnavailable(
+                "this device's signing key is no longer in the system keyring, so its records "
+                "cannot be continued. Ask IT: to start a new chain, remove "
+                f"{folder / DEVICE_ID_FILE} and {folder / KEY_STORE_FILE}"
+            )
+        fresh = Ed25519PrivateKey.generate()
+        _keyring_set(dev, _encode(fresh))
+        if _keyring_get(dev) != _encode(fresh):
+            raise _NoKeyring("the keyring did not keep the key it was given")
+        _record_store(folder, "keyring")
+        return DeviceKey(dev, fresh, "keyring")
     except _NoKeyring as exc:
         problem = str(exc)
-    else:
-        if stored is not None:
-            return DeviceKey(dev, _decode(stored, "the keyring entry"), "keyring")
-        if not (allow_file_key and file_path.exists()):
-            fresh = Ed25519PrivateKey.generate()
-            try:
-                _keyring_set(dev, _encode(fresh))
-                confirmed = _keyring_get(dev)
-            except _NoKeyring as exc:
-                problem = str(exc)
-            else:
-                if confirmed == _encode(fresh):
-                    return DeviceKey(dev, fresh, "keyring")
-                problem = "the keyring did not keep the key it was given"
-    if not allow_file_key:
+    if store == "keyring" or not allow_file_key:
         raise KeyUnavailable(
             f"no usable system keyring ({problem}), so session records cannot be signed. Start "
             "the desktop keyring (GNOME Keyring, KWallet, Windows Credential Manager or macOS "
-            "Keychain), or, if the school accepts a weaker key kept in a file, set "
-            "journal.allow_file_key = true in the config"
+            "Keychain)"
+            + (
+                ""
+                if store == "keyring"
+                else ", or, if the school accepts a weaker key kept in a file, set "
+                "journal.allow_file_key = true in the config"
+            )
         )
-    return DeviceKey(dev, _file_key(file_path), "file")
+    key = _file_key(file_path, create=True)
+    _record_store(folder, "file")
+    return DeviceKey(dev, key, "file")
+
+
+def _recorded_store(folder: Path, file_path: Path) -> str | None:
+    try:
+        text = (folder / KEY_STORE_FILE).read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        return "file" if file_path.exists() else None
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    if text not in ("keyring", "file"):
+        raise KeyUnavailable(f"{folder / KEY_STORE_FILE} is damaged; ask IT")
+    return text
+
+
+def _record_store(folder: Path, store: str) -> None:
+    path = folder / KEY_STORE_FILE
+    if not path.exists():
+        _write_private(path, store + "\n")
 
 
 class _NoKeyring(Exception):
@@ -159,12 +197,17 @@ def _decode(text: str, where: str) -> Ed25519PrivateKey:
         ) from None
 
 
-def _file_key(path: Path) -> Ed25519PrivateKey:
-    if not path.exists():
+def _file_key(path: Path, *, create: bool) -> Ed25519PrivateKey:
+    if create and not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         _write_private(path, _encode(Ed25519PrivateKey.generate()) + "\n")
     try:
         text = path.read_text(encoding="ascii")
+    except FileNotFoundError:
+        raise KeyUnavailable(
+            f"this device's signing key file {path} is missing, so its records cannot be "
+            "continued; ask IT"
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise KeyUnavailable(f"the signing key file {path} cannot be read: {exc}") from None
     return _decode(text, f"the key file {path}")

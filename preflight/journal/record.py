@@ -9,8 +9,8 @@ URLs or images. `payload()` gives the JSON value that is sealed (see seal.py).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from preflight.results import CheckResult, Finding, Verdict, verdict_of
@@ -19,10 +19,11 @@ RECORD_SCHEMA = "preflight.record/1"
 Role = Literal["staff", "pupil", "parent-carer"]
 ROLES: tuple[Role, ...] = ("staff", "pupil", "parent-carer")
 
-# The finding details a record may keep: names and categories the policy speaks of, and counts.
-# Everything else (and any free text) is dropped.
-_KEPT_DETAILS = ("category", "app", "host", "browser", "pii", "words", "count", "frames_seen")
-_NAME_DETAILS = ("app", "host", "browser")
+# The finding details a record may keep: the catalogue's name for an app or site, categories
+# the policy speaks of, and counts. Everything else is dropped: free text, and a tab's host,
+# which can name a person (jane-doe.example-blog.com).
+_KEPT_DETAILS = ("category", "app", "site", "browser", "pii", "words", "count", "frames_seen")
+_NAME_DETAILS = ("app", "site", "browser")
 _MAX_NAME = 80
 
 
@@ -109,7 +110,6 @@ class PreflightRecord:
     attestations: tuple[Attestation, ...] = ()
     overrides: tuple[Override, ...] = ()
     signature_name: str = ""
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def verdict(self) -> Verdict:
@@ -144,7 +144,6 @@ class PreflightRecord:
             "verdict": self.verdict,
             "started_at": timestamp(self.started_at),
             "completed_at": timestamp(self.completed_at),
-            **({"extra": dict(self.extra)} if self.extra else {}),
         }
 
 

@@ -8,7 +8,11 @@ journal is separate (sync.py) and never holds a preflight up.
 from __future__ import annotations
 
 import datetime as dt
+import random
+import time
 from typing import Any
+
+import rfc8785
 
 from preflight.journal.keys import DeviceKey
 from preflight.journal.seal import GENESIS, SealedRecord, seal
@@ -26,10 +30,10 @@ _RETRIES = 5
 
 def columns_of(payload: dict[str, Any]) -> tuple[str, str, str, int]:
     """The (kind, staff, verdict, overrides) a record's payload gives its listed columns."""
-    kind = str(payload.get("kind", ""))
+    kind = str(payload.get("kind", ""))[:16]
     who = payload.get("who") or {}
-    staff = str(who.get("name", "")) if isinstance(who, dict) else ""
-    verdict = str(payload.get("verdict", "")) if kind == "preflight" else ""
+    staff = str(who.get("name", ""))[:200] if isinstance(who, dict) else ""
+    verdict = str(payload.get("verdict", ""))[:8] if kind == "preflight" else ""
     overrides = payload.get("overrides") or []
     return kind, staff, verdict, len(overrides) if isinstance(overrides, list) else 0
 
@@ -50,9 +54,10 @@ class Recorder:
         """
         moment = sealed_at or dt.datetime.now(dt.UTC)
         kind, staff, verdict, overrides = columns_of(payload)
-        for _ in range(_RETRIES):
+        for attempt in range(_RETRIES):
             try:
                 with self.journal.write() as conn:
+                    self.journal.lock_device(conn, self.key.device_id)
                     self.journal.register_key(
                         conn,
                         KeyRow(
@@ -65,17 +70,26 @@ class Recorder:
                     )
                     last = self.journal.last_link(conn, self.key.device_id)
                     seq, prev = (1, GENESIS) if last is None else (last[0] + 1, last[1])
-                    sealed = seal(
-                        payload,
-                        device_id=self.key.device_id,
-                        seq=seq,
-                        prev_hash=prev,
-                        key=self.key.private,
-                        sealed_at=moment,
-                    )
+                    try:
+                        sealed = seal(
+                            payload,
+                            device_id=self.key.device_id,
+                            seq=seq,
+                            prev_hash=prev,
+                            key=self.key.private,
+                            sealed_at=moment,
+                        )
+                    except (rfc8785.CanonicalizationError, UnicodeError) as exc:
+                        raise JournalError(
+                            f"the record cannot be sealed (nothing was written): {exc}"
+                        ) from None
                     stored = StoredRecord(sealed, kind, staff, verdict, overrides)
                     self.journal.insert_record(conn, stored, queue=self.queue)
                 return sealed
             except JournalConflict:
-                pass  # another process on this device took the same seq first: read again
-        raise JournalError(f"the journal {self.journal.where} is too busy to add a record")
+                # Another writer took this place in the chain first: wait a moment, read again.
+                time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
+        raise JournalError(
+            f"the journal {self.journal.where} kept refusing this device's next record; "
+            "nothing was written — try again, and ask IT if it keeps happening"
+        )

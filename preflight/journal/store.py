@@ -2,8 +2,11 @@
 
 `Journal` is storage only: it appends sealed records and device keys, reads them back, and keeps
 the local outbox. It never updates or deletes a record (the schema's triggers refuse it too).
-SQLite runs in WAL mode with full sync, so a committed record survives a crash or power cut.
-The schema is brought up to date by Alembic when a journal is opened.
+SQLite runs in WAL mode with full sync, so a committed record survives a crash or power cut;
+writes take the database's write lock at once (BEGIN IMMEDIATE), so two processes appending for
+one device queue up instead of colliding. The schema is brought up to date by Alembic when a
+journal is opened for writing; opened for reading (`read_only=True`) nothing in the database is
+changed, so an evidence copy on read-only media can be verified.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -25,6 +29,7 @@ from preflight.journal.schema import device_keys, outbox, records
 from preflight.journal.seal import SealedRecord
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+_BATCH = 2000
 
 
 class JournalError(PreflightError):
@@ -38,6 +43,10 @@ class JournalConflict(JournalError):
     device's chain); nothing was written."""
 
 
+class KeyMismatch(JournalError):
+    """The journal holds a different public key under this key's id, or for this device."""
+
+
 @dataclass(frozen=True)
 class KeyRow:
     key_id: str
@@ -49,13 +58,15 @@ class KeyRow:
 
 @dataclass(frozen=True)
 class StoredRecord:
-    """A record row as read back (unverified: see verify.py)."""
+    """A record row as read back (unverified: see verify.py). `damage` says why a row could not
+    even be read as a record (a value of the wrong type, bytes that are not text)."""
 
     sealed: SealedRecord
     kind: str
     staff: str
     verdict: str
     overrides: int
+    damage: str | None = None
 
 
 def utc_text(moment: dt.datetime | None = None) -> str:
@@ -63,23 +74,45 @@ def utc_text(moment: dt.datetime | None = None) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond:06d}Z"
 
 
+def check_url(url: str) -> sa.engine.URL:
+    """A journal URL, parsed; raises ValueError with a reason that never repeats the URL (it may
+    hold a password)."""
+    try:
+        parsed = sa.engine.make_url(url)
+    except (sa.exc.ArgumentError, ValueError):
+        raise ValueError(
+            "not a database URL (expected sqlite:///PATH or postgresql://USER@HOST/DB)"
+        ) from None
+    backend, driver = parsed.get_backend_name(), parsed.get_driver_name()
+    if (backend, driver) not in (("sqlite", "pysqlite"), ("postgresql", "psycopg")):
+        if backend == "postgresql" and parsed.drivername == "postgresql":
+            return parsed.set(drivername="postgresql+psycopg")
+        raise ValueError(
+            f"{parsed.drivername}: only sqlite:/// and postgresql:// (psycopg) journals are "
+            "supported"
+        )
+    if backend == "sqlite" and parsed.database in (None, "", ":memory:"):
+        raise ValueError("a SQLite journal must be a file, not an in-memory database")
+    return parsed
+
+
 def describe_url(url: str) -> str:
     """The journal's address without any password, for messages."""
     try:
-        return sa.engine.make_url(url).render_as_string(hide_password=True)
-    except sa.exc.ArgumentError:
-        return "(an address that is not a database URL)"
+        return check_url(url).render_as_string(hide_password=True)
+    except ValueError:
+        return "(an address that is not a journal database URL)"
 
 
-def _engine(url: str, timeout_s: float) -> Engine:
-    try:
-        parsed = sa.engine.make_url(url)
-    except sa.exc.ArgumentError:
-        raise JournalError(f"journal address {url!r} is not a database URL") from None
-    if parsed.get_backend_name() == "sqlite":
-        if parsed.database in (None, "", ":memory:"):
-            raise JournalError("the journal must be a file, not an in-memory database")
-        path = Path(parsed.database)
+def _sqlite_engine(parsed: sa.engine.URL, timeout_s: float, read_only: bool) -> Engine:
+    path = Path(str(parsed.database))
+    if read_only:
+        # Opened read-only: nothing is created, migrated or switched to WAL. On media where
+        # nothing can be written (an evidence copy), SQLite is told the file cannot change.
+        query = "mode=ro" + ("" if os.access(path.parent, os.W_OK) else "&immutable=1")
+        target = f"sqlite:///file:{quote(str(path.resolve()))}?{query}&uri=true"
+        engine = sa.create_engine(target, connect_args={"timeout": timeout_s})
+    else:
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists():
             # Records name staff and pupils: only this user may read them (SQLite gives its
@@ -88,59 +121,86 @@ def _engine(url: str, timeout_s: float) -> Engine:
                 os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         engine = sa.create_engine(parsed, connect_args={"timeout": timeout_s})
 
-        @sa.event.listens_for(engine, "connect")
-        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
-            cursor = dbapi_connection.cursor()
+    @sa.event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # transactions are begun below, explicitly
+        # A byte that is not UTF-8 (a damaged or edited row) must not make every row unreadable:
+        # it stays in the text, and the record's hash shows the change.
+        dbapi_connection.text_factory = lambda b: b.decode("utf-8", "surrogateescape")
+        cursor = dbapi_connection.cursor()
+        if not read_only:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=FULL")
-            cursor.execute(f"PRAGMA busy_timeout={int(timeout_s * 1000)}")
-            cursor.close()
+        cursor.execute(f"PRAGMA busy_timeout={int(timeout_s * 1000)}")
+        cursor.close()
 
-        return engine
-    if parsed.get_backend_name() == "postgresql":
-        if parsed.drivername == "postgresql":
-            parsed = parsed.set(drivername="postgresql+psycopg")
-        return sa.create_engine(
-            parsed,
-            pool_pre_ping=True,
-            connect_args={
-                "connect_timeout": max(1, round(timeout_s)),
-                # A server that hangs mid-statement must not hang the kiosk.
-                "options": f"-c statement_timeout={int(timeout_s * 1000)}",
-            },
-        )
-    raise JournalError(
-        f"journal address {describe_url(url)}: only sqlite and postgresql journals are supported"
+    @sa.event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        write = conn.get_execution_options().get("preflight_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+def _postgres_engine(parsed: sa.engine.URL, timeout_s: float, read_only: bool) -> Engine:
+    timeout_ms = int(timeout_s * 1000)
+    options = f"-c statement_timeout={timeout_ms}"
+    given = parsed.query.get("options")
+    if given:  # keep the school's own settings (a search_path, say)
+        options = f"{given if isinstance(given, str) else ' '.join(given)} {options}"
+        parsed = parsed.difference_update_query(["options"])
+    if read_only:
+        options += " -c default_transaction_read_only=on"
+    return sa.create_engine(
+        parsed,
+        pool_pre_ping=True,
+        connect_args={
+            "connect_timeout": max(1, round(timeout_s)),
+            "options": options,
+            # Over TCP, a server that stops answering mid-statement is given up on after the
+            # timeout instead of hanging the kiosk (statement_timeout needs a live server).
+            "keepalives": 1,
+            "keepalives_idle": max(1, round(timeout_s / 2)),
+            "keepalives_interval": 1,
+            "keepalives_count": 3,
+            "tcp_user_timeout": timeout_ms,
+        },
     )
 
 
 class Journal:
     """One journal database (local SQLite or central PostgreSQL)."""
 
-    def __init__(self, url: str, *, timeout_s: float = 10.0) -> None:
+    def __init__(self, url: str, *, timeout_s: float = 10.0, read_only: bool = False) -> None:
+        try:
+            parsed = check_url(url)
+        except ValueError as exc:
+            raise JournalError(f"journal address: {exc}") from None
         self.url = url
-        self.where = describe_url(url)
-        self.engine = _engine(url, timeout_s)
+        self.where = parsed.render_as_string(hide_password=True)
+        self.read_only = read_only
+        if parsed.get_backend_name() == "sqlite":
+            self.engine = _sqlite_engine(parsed, timeout_s, read_only)
+        else:
+            self.engine = _postgres_engine(parsed, timeout_s, read_only)
         self.dialect = self.engine.dialect.name
 
     @classmethod
-    def open(cls, url: str, *, timeout_s: float = 10.0) -> Journal:
-        """Open a journal and bring its schema up to date.
+    def open(cls, url: str, *, timeout_s: float = 10.0, read_only: bool = False) -> Journal:
+        """Open a journal: for writing, bring its schema up to date; for reading, check it is a
+        Preflight journal this version understands.
 
         Raises:
-            JournalError: the database cannot be reached, or was written by a newer Preflight.
+            JournalError: the database cannot be reached, is not a journal, or was written by a
+                newer Preflight.
         """
-        journal = cls(url, timeout_s=timeout_s)
+        journal = cls(url, timeout_s=timeout_s, read_only=read_only)
         try:
             journal.migrate()
         except BaseException:
             journal.close()
             raise
         return journal
-
-    @classmethod
-    def sqlite(cls, path: Path) -> Journal:
-        return cls.open(f"sqlite:///{path}")
 
     def close(self) -> None:
         self.engine.dispose()
@@ -163,25 +223,33 @@ class Journal:
         config.set_main_option("script_location", str(MIGRATIONS))
         scripts = ScriptDirectory.from_config(config)
         heads = set(scripts.get_heads())
+        known = {script.revision for script in scripts.walk_revisions()}
         try:
-            with self.engine.begin() as conn:
+            with self._connection(write=not self.read_only) as conn:
                 current = self._revision(conn)
-                if current is not None and current not in heads:
-                    known = {
-                        s.revision for s in ScriptDirectory.from_config(config).walk_revisions()
-                    }
-                    if current not in known:
-                        raise JournalError(
-                            f"the journal {self.where} was written by a newer version of "
-                            f"Preflight (schema {current}); update Preflight on this computer"
-                        )
+                if current is None and self.read_only:
+                    raise JournalError(f"{self.where} is not a Preflight journal")
+                if current is not None and current not in known:
+                    raise JournalError(
+                        f"the journal {self.where} was written by a newer version of "
+                        f"Preflight (schema {current[:16]}), or is not a Preflight journal; "
+                        "update Preflight on this computer"
+                    )
                 if current not in heads:
+                    if self.read_only:
+                        raise JournalError(
+                            f"the journal {self.where} has an older schema; open it once for "
+                            "writing (on its device, or `preflight log sync`) to upgrade it"
+                        )
+                    if current is None and self._has_other_tables(conn):
+                        raise JournalError(
+                            f"{self.where} is a database of something else, not a Preflight "
+                            "journal; choose another journal address"
+                        )
                     config.attributes["connection"] = conn
                     command.upgrade(config, "head")
         except CommandError as exc:
             raise JournalError(f"the journal {self.where} cannot be migrated: {exc}") from None
-        except SQLAlchemyError as exc:
-            raise JournalError(self._unreachable(exc)) from None
 
     @staticmethod
     def _revision(conn: Connection) -> str | None:
@@ -190,9 +258,13 @@ class Journal:
         value = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
         return None if value is None else str(value)
 
-    def _unreachable(self, exc: SQLAlchemyError) -> str:
+    @staticmethod
+    def _has_other_tables(conn: Connection) -> bool:
+        return bool(sa.inspect(conn).get_table_names())
+
+    def _unreachable(self, exc: BaseException) -> str:
         detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-        first = detail[0] if detail else type(exc).__name__
+        first = detail[0][:300] if detail else type(exc).__name__
         return f"the journal {self.where} cannot be used: {first}"
 
     # -- writing --------------------------------------------------------------------------
@@ -205,9 +277,16 @@ class Journal:
         if existing is None:
             conn.execute(sa.insert(device_keys).values(**key.__dict__))
         elif existing.public_key != key.public_key or existing.device_id != key.device_id:
-            raise JournalConflict(
-                f"key {key.key_id} is registered in {self.where} for another device or key"
+            raise KeyMismatch(
+                f"key {key.key_id[:12]} is registered in {self.where} for another device or "
+                "with another public key; the device's files may have been copied or restored "
+                "wrongly — ask IT"
             )
+
+    def lock_device(self, conn: Connection, device: str) -> None:
+        """Serialise appends for one device (PostgreSQL; SQLite's write lock already does)."""
+        if self.dialect == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:d))"), {"d": device})
 
     def last_link(self, conn: Connection, device: str) -> tuple[int, str] | None:
         """The device's newest (seq, hash), or None before its first record."""
@@ -232,7 +311,7 @@ class Journal:
                 signature=s.signature,
                 created_utc=s.created_utc,
                 kind=stored.kind,
-                staff=stored.staff[:200],
+                staff=stored.staff,
                 verdict=stored.verdict,
                 overrides=stored.overrides,
                 envelope=s.envelope_text,
@@ -245,78 +324,89 @@ class Journal:
                 )
             )
 
+    def write(self) -> Any:
+        """A write transaction (the write lock taken at once); database errors become
+        JournalError, a duplicate row JournalConflict."""
+        return _Guard(self, write=True)
+
     # -- reading --------------------------------------------------------------------------
 
-    def keys(self) -> dict[str, KeyRow]:
-        with self._reading() as conn:
-            rows = conn.execute(sa.select(device_keys)).all()
-        return {r.key_id: KeyRow(**r._asdict()) for r in rows}
+    def snapshot(self) -> Any:
+        """One read transaction: a consistent view for a whole walk of the journal."""
+        return _Guard(self, write=False)
+
+    def keys(self, conn: Connection | None = None) -> dict[str, KeyRow]:
+        with self._maybe(conn) as c:
+            rows = c.execute(sa.select(device_keys)).all()
+        out = {}
+        for r in rows:
+            with contextlib.suppress(TypeError, ValueError):
+                out[str(r.key_id)] = KeyRow(*(str(v) for v in r))
+        return out
 
     def devices(self) -> list[str]:
-        with self._reading() as conn:
+        with self.snapshot() as conn:
             rows = conn.execute(
                 sa.select(records.c.device_id).distinct().order_by(records.c.device_id)
             ).all()
         return [str(r.device_id) for r in rows]
 
     def count(self) -> int:
-        with self._reading() as conn:
+        with self.snapshot() as conn:
             return int(conn.execute(sa.select(sa.func.count()).select_from(records)).scalar_one())
 
-    def records_of(self, device: str, batch: int = 2000) -> Iterator[StoredRecord]:
-        """A device's records in seq order, read in batches (a journal can be large)."""
-        after = -(2**31)
-        while True:
-            with self._reading() as conn:
-                rows = conn.execute(
-                    sa.select(records)
-                    .where(records.c.device_id == device, records.c.seq > after)
-                    .order_by(records.c.seq)
-                    .limit(batch)
-                ).all()
-            if not rows:
-                return
-            for row in rows:
-                yield _stored(row)
-            after = int(rows[-1].seq)
+    def chains(self, conn: Connection) -> Iterator[StoredRecord]:
+        """Every record, device by device in seq order, streamed within `conn`'s transaction."""
+        result = conn.execution_options(yield_per=_BATCH).execute(
+            sa.select(records).order_by(records.c.device_id, records.c.seq, records.c.record_id)
+        )
+        yield from (_stored(row) for row in result)
+
+    def records_of(self, device: str) -> Iterator[StoredRecord]:
+        """A device's records in seq order, in one read transaction."""
+        with self.snapshot() as conn:
+            result = conn.execution_options(yield_per=_BATCH).execute(
+                sa.select(records)
+                .where(records.c.device_id == device)
+                .order_by(records.c.seq, records.c.record_id)
+            )
+            yield from (_stored(row) for row in result)
 
     def latest(self, limit: int = 50, device: str | None = None) -> list[StoredRecord]:
         query = sa.select(records).order_by(records.c.created_utc.desc(), records.c.seq.desc())
         if device:
             query = query.where(records.c.device_id == device)
-        with self._reading() as conn:
+        with self.snapshot() as conn:
             return [_stored(r) for r in conn.execute(query.limit(limit)).all()]
 
-    def all_records(self, batch: int = 2000) -> Iterator[StoredRecord]:
-        """Every record, oldest first, in batches."""
-        offset = 0
-        while True:
-            with self._reading() as conn:
-                rows = conn.execute(
-                    sa.select(records)
-                    .order_by(records.c.created_utc, records.c.device_id, records.c.seq)
-                    .offset(offset)
-                    .limit(batch)
-                ).all()
-            if not rows:
-                return
-            yield from (_stored(r) for r in rows)
-            offset += len(rows)
+    def all_records(self, conn: Connection) -> Iterator[StoredRecord]:
+        """Every record, oldest first, streamed within `conn`'s transaction."""
+        result = conn.execution_options(yield_per=_BATCH).execute(
+            sa.select(records).order_by(
+                records.c.created_utc, records.c.device_id, records.c.seq, records.c.record_id
+            )
+        )
+        yield from (_stored(row) for row in result)
 
     def find(self, prefix: str) -> list[StoredRecord]:
         """Records whose id starts with `prefix` (ids are long; a few characters usually do)."""
         safe = prefix.strip().lower()
         if not safe or any(c not in "0123456789abcdef-" for c in safe):
             return []
-        with self._reading() as conn:
+        with self.snapshot() as conn:
             rows = conn.execute(
                 sa.select(records).where(records.c.record_id.startswith(safe)).limit(5)
             ).all()
         return [_stored(r) for r in rows]
 
+    def record(self, record_id: str) -> StoredRecord | None:
+        with self.snapshot() as conn:
+            row = conn.execute(sa.select(records).where(records.c.record_id == record_id)).first()
+        return None if row is None else _stored(row)
+
     def pending(self) -> list[tuple[str, int]]:
         """Outbox entries (record id, attempts), oldest first."""
-        with self._reading() as conn:
+        with self.snapshot() as conn:
             rows = conn.execute(
                 sa.select(outbox.c.record_id, outbox.c.attempts).order_by(
                     outbox.c.queued_utc, outbox.c.record_id
@@ -324,56 +414,80 @@ class Journal:
             ).all()
         return [(str(r.record_id), int(r.attempts)) for r in rows]
 
-    def record(self, record_id: str) -> StoredRecord | None:
-        with self._reading() as conn:
-            row = conn.execute(sa.select(records).where(records.c.record_id == record_id)).first()
-        return None if row is None else _stored(row)
-
-    def _reading(self) -> Any:
-        return _Guard(self)
-
     # -- outbox ---------------------------------------------------------------------------
 
     def sent(self, record_ids: Sequence[str]) -> None:
+        if not record_ids:
+            return
         with self.write() as conn:
             conn.execute(sa.delete(outbox).where(outbox.c.record_id.in_(list(record_ids))))
 
-    def failed(self, record_id: str, error: str) -> None:
+    def failed(self, record_ids: Sequence[str], error: str) -> None:
+        if not record_ids:
+            return
         with self.write() as conn:
             conn.execute(
                 sa.update(outbox)
-                .where(outbox.c.record_id == record_id)
+                .where(outbox.c.record_id.in_(list(record_ids)))
                 .values(attempts=outbox.c.attempts + 1, last_error=error[:300])
             )
 
-    def write(self) -> Any:
-        """A write transaction; database errors become JournalError."""
-        return _Guard(self, write=True)
+    # -- connections ----------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _maybe(self, conn: Connection | None) -> Iterator[Connection]:
+        if conn is not None:
+            yield conn
+        else:
+            with self.snapshot() as fresh:
+                yield fresh
+
+    def _connection(self, write: bool) -> Any:
+        return _Guard(self, write=write)
 
 
 class _Guard:
-    """A connection (read) or transaction (write) whose database errors become JournalError."""
+    """A transaction whose database errors become JournalError (JournalConflict for a row that
+    is already there)."""
 
-    def __init__(self, journal: Journal, write: bool = False) -> None:
+    def __init__(self, journal: Journal, write: bool) -> None:
         self.journal = journal
         self.write = write
-        self._ctx: Any = None
+        self._conn: Connection | None = None
+        self._tx: Any = None
 
     def __enter__(self) -> Connection:
         try:
-            self._ctx = self.journal.engine.begin() if self.write else self.journal.engine.connect()
-            conn: Connection = self._ctx.__enter__()
+            conn = self.journal.engine.connect()
+            self._conn = conn.execution_options(preflight_write=self.write)
+            self._tx = self._conn.begin()
         except SQLAlchemyError as exc:
+            self._close()
+            raise self._translate(exc) from None
+        except (ImportError, ValueError) as exc:  # a driver or URL option this build lacks
+            self._close()
             raise JournalError(self.journal._unreachable(exc)) from None
-        return conn
+        return self._conn
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         try:
-            self._ctx.__exit__(exc_type, exc, tb)
+            if exc is None and self.write:
+                self._tx.commit()
+            else:
+                self._tx.rollback()
         except SQLAlchemyError as error:
-            raise self._translate(error) from None
+            self._close()
+            if exc is None:
+                raise self._translate(error) from None
+        self._close()
         if isinstance(exc, SQLAlchemyError):
             raise self._translate(exc) from None
+
+    def _close(self) -> None:
+        if self._conn is not None:
+            with contextlib.suppress(SQLAlchemyError):
+                self._conn.close()
+            self._conn = None
 
     def _translate(self, error: SQLAlchemyError) -> JournalError:
         kind = JournalConflict if isinstance(error, IntegrityError) else JournalError
@@ -381,11 +495,49 @@ class _Guard:
 
 
 def _stored(row: Any) -> StoredRecord:
+    """A row as a record; a row that cannot be one says why in `damage` instead of raising."""
+    damage = None
+    try:
+        seq = row.seq
+        overrides = row.overrides
+        if isinstance(seq, bool) or not isinstance(seq, int):
+            raise TypeError("its place in the chain is not a whole number")
+        if isinstance(overrides, bool) or not isinstance(overrides, int):
+            raise TypeError("its override count is not a whole number")
+        texts = [
+            row.record_id, row.device_id, row.prev_hash, row.created_utc, row.key_id,
+            row.envelope, row.hash, row.signature, row.kind, row.staff, row.verdict,
+        ]  # fmt: skip
+        if not all(isinstance(t, str) for t in texts):
+            raise TypeError("a value that should be text is not")
+        for t in texts:
+            t.encode("utf-8")
+    except (TypeError, UnicodeEncodeError, AttributeError) as exc:
+        damage = str(exc) if isinstance(exc, TypeError) else "it holds bytes that are not text"
+    if damage is not None:
+        return StoredRecord(
+            SealedRecord(
+                record_id=_as_text(getattr(row, "record_id", "")),
+                device_id=_as_text(getattr(row, "device_id", "")),
+                seq=seq if isinstance(seq := getattr(row, "seq", 0), int) else 0,
+                prev_hash="",
+                created_utc=_as_text(getattr(row, "created_utc", "")),
+                key_id="",
+                envelope_text="",
+                hash="",
+                signature="",
+            ),
+            kind="",
+            staff="",
+            verdict="",
+            overrides=0,
+            damage=damage,
+        )
     return StoredRecord(
         SealedRecord(
             record_id=row.record_id,
             device_id=row.device_id,
-            seq=int(row.seq),
+            seq=seq,
             prev_hash=row.prev_hash,
             created_utc=row.created_utc,
             key_id=row.key_id,
@@ -396,5 +548,10 @@ def _stored(row: Any) -> StoredRecord:
         kind=row.kind,
         staff=row.staff,
         verdict=row.verdict,
-        overrides=int(row.overrides),
+        overrides=overrides,
     )
+
+
+def _as_text(value: Any) -> str:
+    text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+    return text.encode("utf-8", "replace").decode("utf-8")

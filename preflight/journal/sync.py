@@ -1,11 +1,12 @@
 """Sending this device's records to the school group's central journal. No Qt.
 
-Every record is committed locally first and queued in the local outbox. `sync()` sends queued
-records oldest first, each in its own transaction on the central journal, and removes it from the
-outbox only after the central database has committed it. Sending is idempotent by record id: a
-record the central journal already holds (a sync that died between the central commit and the
-outbox update) is recognised by its id and hash and simply taken off the queue. A server that is
-down, slow or restarts mid-sync leaves the rest queued for next time; nothing is lost.
+Every record is committed locally first (and, with a central journal configured, listed in the
+local outbox). `sync()` brings each device's chain in the central journal up to the local one:
+it asks the central journal for the device's newest record and sends every later local record,
+in chain order, each in its own transaction. A record is taken off the outbox only once the
+central journal holds it. So sending is idempotent (by place in the chain, record id and hash),
+records written before a central journal was configured are sent too, and a server that is
+down, slow or restarts mid-sync leaves the rest for next time; nothing is lost.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from preflight.journal.store import (
     Journal,
     JournalConflict,
     JournalError,
+    KeyMismatch,
     KeyRow,
     StoredRecord,
 )
@@ -39,33 +41,59 @@ class SyncResult:
             return f"{done}; {self.pending} still queued: {self.stopped}"
         if self.conflicts:
             return (
-                f"{done}; {len(self.conflicts)} conflict(s) kept in the queue "
-                f"(the central journal holds a different record): {', '.join(self.conflicts)}"
+                f"{done}; {len(self.conflicts)} conflict(s) left unsent (the central journal "
+                f"holds a different record there): {', '.join(self.conflicts)}; ask IT"
             )
-        return f"{done}; nothing left to send"
+        return f"{done}; nothing left to send" if not self.pending else f"{done}"
 
 
 def sync(local: Journal, central: Journal) -> SyncResult:
-    """Send the local outbox to the central journal, oldest first."""
-    keys = local.keys()
+    """Send every local record the central journal lacks, device by device in chain order."""
+    with local.snapshot() as conn:
+        keys = local.keys(conn)
+    queued = {record_id for record_id, _ in local.pending()}
     sent = already = 0
     conflicts: list[str] = []
-    for record_id, _attempts in local.pending():
-        stored = local.record(record_id)
-        if stored is None:  # queued but not in the journal: nothing to send
-            local.sent([record_id])
-            continue
+    for device in local.devices():
         try:
-            fresh = _send(central, stored, keys[stored.sealed.key_id])
-        except JournalConflict as exc:
-            conflicts.append(record_id[:8])
-            local.failed(record_id, str(exc))
-            continue
+            with central.snapshot() as conn:
+                head = central.last_link(conn, device)
         except JournalError as exc:
-            local.failed(record_id, str(exc))
+            local.failed(sorted(queued), str(exc))
             return SyncResult(sent, already, len(local.pending()), str(exc), tuple(conflicts))
-        local.sent([record_id])
-        sent, already = (sent + 1, already) if fresh else (sent, already + 1)
+        done: list[str] = []
+        for stored in local.records_of(device):
+            s = stored.sealed
+            if head is not None and s.seq <= head[0]:
+                if s.record_id in queued:  # queued, and the central journal has that place
+                    there = central.record(s.record_id)
+                    if there is not None and there.sealed.hash == s.hash:
+                        done.append(s.record_id)
+                        already += 1
+                    else:
+                        conflicts.append(s.record_id[:8])
+                        break
+                continue
+            if head is not None and s.prev_hash != head[1]:
+                conflicts.append(s.record_id[:8])  # the chains differ: do not add to either
+                break
+            key = keys.get(s.key_id)
+            try:
+                if key is None or stored.damage is not None:
+                    raise JournalConflict(f"record {s.record_id[:8]} is damaged in this journal")
+                fresh = _send(central, stored, key)
+            except JournalConflict as exc:
+                local.failed([s.record_id], str(exc))
+                conflicts.append(s.record_id[:8])
+                break
+            except JournalError as exc:
+                local.sent(done)
+                local.failed(sorted(queued - set(done)), str(exc))
+                return SyncResult(sent, already, len(local.pending()), str(exc), tuple(conflicts))
+            done.append(s.record_id)
+            sent, already = (sent + 1, already) if fresh else (sent, already + 1)
+            head = (s.seq, s.hash)
+        local.sent(done)
     return SyncResult(sent, already, len(local.pending()), None, tuple(conflicts))
 
 
@@ -74,7 +102,7 @@ def _send(central: Journal, stored: StoredRecord, key: KeyRow) -> bool:
 
     Raises:
         JournalConflict: the central journal holds another record under this id or in this
-            place of the device's chain.
+            place of the device's chain, or another key under this key's id.
         JournalError: the central journal cannot be reached or written.
     """
     s = stored.sealed
@@ -85,8 +113,11 @@ def _send(central: Journal, stored: StoredRecord, key: KeyRow) -> bool:
         return False
     try:
         with central.write() as conn:
+            central.lock_device(conn, s.device_id)
             central.register_key(conn, key)
             central.insert_record(conn, stored, queue=False)
+    except KeyMismatch as exc:
+        raise JournalConflict(str(exc)) from None
     except JournalConflict:
         # Another sync of this device got there first with the same record: that is fine.
         again = central.record(s.record_id)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -54,6 +55,8 @@ class DeviceResult:
     device_id: str
     records: int
     first_bad: BadRecord | None = None
+    #: The records that checked out (with every record before them), by (record id, hash).
+    verified: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,11 @@ class VerifyReport:
     @property
     def records(self) -> int:
         return sum(d.records for d in self.devices)
+
+    def is_verified(self, stored: StoredRecord) -> bool:
+        """Whether this very row (id and hash) was walked and found intact."""
+        pair = (stored.sealed.record_id, stored.sealed.hash)
+        return any(pair in d.verified for d in self.devices)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -91,10 +99,17 @@ class VerifyReport:
 
 
 def verify_journal(journal: Journal) -> VerifyReport:
-    keys = journal.keys()
-    return VerifyReport(
-        tuple(verify_chain(d, journal.records_of(d), keys) for d in journal.devices())
-    )
+    """Walk every record of every device, in one consistent read of the journal."""
+    with journal.snapshot() as conn:
+        keys = journal.keys(conn)
+        return VerifyReport(
+            tuple(
+                verify_chain(device, chain, keys)
+                for device, chain in itertools.groupby(
+                    journal.chains(conn), key=lambda r: r.sealed.device_id
+                )
+            )
+        )
 
 
 def verify_chain(
@@ -103,6 +118,7 @@ def verify_chain(
     """Walk one device's records (in stored seq order); stop at the first bad one."""
     expected_seq, prev_hash, count = 1, GENESIS, 0
     seen_hashes: set[str] = set()
+    verified: set[tuple[str, str]] = set()
     device_key: str | None = None
     records = iter(chain)
     for stored in records:
@@ -114,29 +130,33 @@ def verify_chain(
             # first record speaks for it (a lost key shows here, which is what evidence needs).
             problem = ("unknown key", "signed by another key than this device's first record")
         if problem is None:
-            if s.seq > expected_seq or (s.seq == expected_seq and s.prev_hash != prev_hash):
-                missing = s.seq - expected_seq
+            missing = s.seq - expected_seq
+            if missing > 0 or (missing == 0 and s.prev_hash != prev_hash):
                 if s.prev_hash in seen_hashes:
                     problem = ("reordered", "it is linked to an earlier record, not the one before")
                 elif missing:
                     problem = ("deleted", f"{missing} record(s) before it are missing")
                 else:
                     problem = ("deleted", "the record it is linked to is missing")
-            elif s.seq < expected_seq:
+            elif missing < 0:
                 problem = ("reordered", f"its place #{s.seq} comes after #{expected_seq - 1}")
         if problem is not None:
             # Keep counting so the report says how long the chain is.
             count += sum(1 for _ in records)
-            return DeviceResult(device, count, BadRecord(device, s.seq, s.record_id, *problem))
+            bad = BadRecord(device, s.seq, s.record_id, *problem)
+            return DeviceResult(device, count, bad, frozenset(verified))
         seen_hashes.add(s.hash)
+        verified.add((s.record_id, s.hash))
         if s.seq == 1:
             device_key = s.key_id
         expected_seq, prev_hash = s.seq + 1, s.hash
-    return DeviceResult(device, count)
+    return DeviceResult(device, count, None, frozenset(verified))
 
 
 def check_record(stored: StoredRecord, keys: dict[str, KeyRow]) -> tuple[Problem, str] | None:
     """What is wrong with one record on its own (without its neighbours), or None."""
+    if stored.damage is not None:
+        return "edited", f"the stored row is not a record: {stored.damage}"
     s = stored.sealed
     data = s.envelope_text.encode("utf-8")
     # The hash and signature are over these exact bytes, so re-canonicalising adds nothing.

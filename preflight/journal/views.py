@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -46,48 +47,55 @@ class Integrity:
 
     def __init__(self, report: VerifyReport) -> None:
         self._bad = {d.device_id: d.first_bad for d in report.devices if d.first_bad}
+        self._ok = frozenset().union(*(d.verified for d in report.devices))
 
     def of(self, stored: StoredRecord) -> str:
-        bad = self._bad.get(stored.sealed.device_id)
-        if bad is None or stored.sealed.seq < bad.seq:
+        s = stored.sealed
+        if (s.record_id, s.hash) in self._ok:
             return "verified"
-        if stored.sealed.seq == bad.seq:
+        bad = self._bad.get(s.device_id)
+        if bad is not None and (bad.record_id, bad.seq) == (s.record_id, s.seq):
             return f"{bad.problem}: {bad.detail}"
-        return "unverified: an earlier record of this device is not intact"
+        if bad is not None:
+            return "unverified: an earlier record of this device is not intact"
+        return "unverified: it was not in the journal when it was checked"
 
 
 def row(stored: StoredRecord, integrity: str) -> dict[str, Any]:
-    """One record as a flat row (list, CSV, review table)."""
+    """One record as a flat row (list, CSV, review table); odd payloads give empty cells."""
     payload = _payload(stored)
-    who = payload.get("who") or {}
-    session = payload.get("session") or {}
-    checks = payload.get("checks") or []
-    overrides = payload.get("overrides") or []
+    who = _dict(payload.get("who"))
+    session = _dict(payload.get("session"))
+    checks = [_dict(c) for c in _list(payload.get("checks"))]
+    overrides = [_dict(o) for o in _list(payload.get("overrides"))]
     return {
         "record_id": stored.sealed.record_id,
         "device_id": stored.sealed.device_id,
         "seq": stored.sealed.seq,
         "sealed_utc": stored.sealed.created_utc,
         "kind": stored.kind,
-        "staff": who.get("name", ""),
-        "email": who.get("email", ""),
-        "role": who.get("role", ""),
-        "mode": payload.get("mode", ""),
-        "pupils": "; ".join(session.get("pupils") or []),
-        "group": session.get("group") or "",
-        "scheduled_start_utc": (session.get("scheduled_start") or {}).get("utc", ""),
-        "scheduled_end_utc": (session.get("scheduled_end") or {}).get("utc", ""),
-        "verdict": payload.get("verdict", ""),
-        "failed_checks": "; ".join(c["id"] for c in checks if c.get("status") == "fail"),
-        "warned_checks": "; ".join(c["id"] for c in checks if c.get("status") == "warn"),
+        "staff": _text(who.get("name")),
+        "email": _text(who.get("email")),
+        "role": _text(who.get("role")),
+        "mode": _text(payload.get("mode")),
+        "pupils": "; ".join(_text(p) for p in _list(session.get("pupils"))),
+        "group": _text(session.get("group")),
+        "scheduled_start_utc": _text(_dict(session.get("scheduled_start")).get("utc")),
+        "scheduled_end_utc": _text(_dict(session.get("scheduled_end")).get("utc")),
+        "verdict": _text(payload.get("verdict")),
+        "failed_checks": "; ".join(_text(c.get("id")) for c in checks if c.get("status") == "fail"),
+        "warned_checks": "; ".join(_text(c.get("id")) for c in checks if c.get("status") == "warn"),
         "overrides": len(overrides),
         "override_reasons": "; ".join(
-            f"{o.get('check')}: {o.get('reason')} (approved by {o.get('approved_by')})"
+            f"{_text(o.get('check'))}: {_text(o.get('reason'))} "
+            f"(approved by {_text(o.get('approved_by'))})"
             for o in overrides
         ),
-        "attestations": "; ".join(a.get("id", "") for a in payload.get("attestations") or []),
-        "policy": (payload.get("policy") or {}).get("id", ""),
-        "launched_for": payload.get("preflight_record", ""),
+        "attestations": "; ".join(
+            _text(_dict(a).get("id")) for a in _list(payload.get("attestations"))
+        ),
+        "policy": _text(_dict(payload.get("policy")).get("id")),
+        "launched_for": _text(payload.get("preflight_record")),
         "integrity": integrity,
     }
 
@@ -110,7 +118,7 @@ def _cell(value: Any) -> Any:
 
 
 def render(stored: StoredRecord, integrity: str) -> str:
-    """A record in plain words."""
+    """A record in plain words (control characters shown as spaces: a name cannot fake a line)."""
     payload = _payload(stored)
     s = stored.sealed
     lines = [
@@ -119,44 +127,53 @@ def render(stored: StoredRecord, integrity: str) -> str:
         f"  integrity: {integrity}",
     ]
     if stored.kind == "launch":
-        launched = (payload.get("launched_at") or {}).get("utc", "?")
+        launched = _text(_dict(payload.get("launched_at")).get("utc")) or "?"
         lines.append(
-            f"  Teams launched at {launched} ({payload.get('how', '?')}) for record "
-            f"{payload.get('preflight_record', '?')}"
+            f"  Teams launched at {launched} ({_text(payload.get('how')) or '?'}) for record "
+            f"{_text(payload.get('preflight_record')) or '?'}"
         )
-        return "\n".join(lines) + "\n"
-    who = payload.get("who") or {}
-    session = payload.get("session") or {}
+        return "\n".join(printable(line) for line in lines) + "\n"
+    r = row(stored, integrity)
     lines += [
-        f"  who: {who.get('name', '?')} <{who.get('email', '?')}>, {who.get('role', '?')}"
-        f" (signed as {payload.get('signed_name', '?')})",
-        f"  mode: {payload.get('mode', '?')}; policy {(payload.get('policy') or {}).get('id')}"
-        f"; app {payload.get('app_version', '?')}",
-        f"  pupils: {', '.join(session.get('pupils') or []) or '-'}"
-        f"; group: {session.get('group') or '-'}",
-        f"  scheduled: {(session.get('scheduled_start') or {}).get('utc', '-')} to "
-        f"{(session.get('scheduled_end') or {}).get('utc', '-')}",
-        f"  preflight: {(payload.get('started_at') or {}).get('utc', '?')} to "
-        f"{(payload.get('completed_at') or {}).get('utc', '?')}",
-        f"  verdict: {payload.get('verdict', '?')}",
+        f"  who: {r['staff'] or '?'} <{r['email'] or '?'}>, {r['role'] or '?'}"
+        f" (signed as {_text(payload.get('signed_name')) or '?'})",
+        f"  mode: {r['mode'] or '?'}; policy {r['policy'] or '?'}"
+        f"; app {_text(payload.get('app_version')) or '?'}",
+        f"  pupils: {r['pupils'] or '-'}; group: {r['group'] or '-'}",
+        f"  scheduled: {r['scheduled_start_utc'] or '-'} to {r['scheduled_end_utc'] or '-'}",
+        f"  preflight: {_text(_dict(payload.get('started_at')).get('utc')) or '?'} to "
+        f"{_text(_dict(payload.get('completed_at')).get('utc')) or '?'}",
+        f"  verdict: {r['verdict'] or '?'}",
         "  checks:",
     ]
-    for check in payload.get("checks") or []:
-        lines.append(f"    {check.get('status', '?'):7} {check.get('id', '?')}")
-        for f in check.get("findings") or []:
-            what = ", ".join(str(f[k]) for k in ("app", "host", "category") if f.get(k) is not None)
-            pii = f" [{', '.join(f['pii'])}]" if f.get("pii") else ""
-            lines.append(f"            {f.get('severity')}: {f.get('kind')} {what}{pii}".rstrip())
-    attest = payload.get("attestations") or []
+    for check in (_dict(c) for c in _list(payload.get("checks"))):
+        lines.append(f"    {_text(check.get('status')) or '?':7} {_text(check.get('id')) or '?'}")
+        for f in (_dict(f) for f in _list(check.get("findings"))):
+            what = ", ".join(_text(f[k]) for k in ("app", "site", "category") if f.get(k))
+            pii = ", ".join(_text(p) for p in _list(f.get("pii")))
+            lines.append(
+                f"            {_text(f.get('severity'))}: {_text(f.get('kind'))} {what}"
+                + (f" [{pii}]" if pii else "")
+            )
+    attest = [_dict(a) for a in _list(payload.get("attestations"))]
     lines.append(
         "  affirmed: "
-        + (", ".join(f"{a.get('id')} (v{a.get('wording_version')})" for a in attest) or "-")
-    )
-    for o in payload.get("overrides") or []:
-        lines.append(
-            f"  override: {o.get('check')} - {o.get('reason')} (approved by {o.get('approved_by')})"
+        + (
+            ", ".join(f"{_text(a.get('id'))} (v{_text(a.get('wording_version'))})" for a in attest)
+            or "-"
         )
-    return "\n".join(lines) + "\n"
+    )
+    for o in (_dict(o) for o in _list(payload.get("overrides"))):
+        lines.append(
+            f"  override: {_text(o.get('check'))} - {_text(o.get('reason'))} "
+            f"(approved by {_text(o.get('approved_by'))})"
+        )
+    return "\n".join(printable(line.rstrip()) for line in lines) + "\n"
+
+
+def printable(text: str) -> str:
+    """Text for a terminal: control characters (newlines, escapes) become spaces."""
+    return "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)
 
 
 def _payload(stored: StoredRecord) -> dict[str, Any]:
@@ -165,3 +182,17 @@ def _payload(stored: StoredRecord) -> dict[str, Any]:
     except (ValueError, KeyError, TypeError):
         return {}
     return value if isinstance(value, dict) else {}
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _text(value: Any) -> str:
+    if value is None or isinstance(value, dict | list):
+        return ""
+    return str(value)

@@ -153,9 +153,9 @@ def test_swapped_places_are_reordered(journal: Journal) -> None:
     fill(journal, device_key(), 5)
     _tamper(
         journal,
-        "UPDATE records SET seq = -1 WHERE seq = 2",
+        "UPDATE records SET seq = 1000000 WHERE seq = 2",
         "UPDATE records SET seq = 2 WHERE seq = 3",
-        "UPDATE records SET seq = 3 WHERE seq = -1",
+        "UPDATE records SET seq = 3 WHERE seq = 1000000",
     )
     assert _first_bad(journal)[:2] == (2, "reordered")
 
@@ -210,3 +210,78 @@ def test_a_record_id_taken_twice_is_refused(journal: Journal) -> None:
     with pytest.raises(JournalError), journal.write() as conn:
         journal.insert_record(conn, existing, queue=False)
     assert journal.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("seq", -2147483648), ("seq", 0), ("overrides", -1)],
+)
+def test_rows_outside_any_chain_are_refused_by_the_database(
+    journal: Journal, column: str, value: int
+) -> None:
+    key = device_key()
+    fill(journal, key, 1)
+    row = _row(journal, 1).sealed
+    values = {
+        "record_id": "deadbeef-0000-4000-8000-000000000001",
+        "device_id": key.device_id,
+        "seq": 2,
+        "prev_hash": "0" * 64,
+        "hash": "f" * 64,
+        "key_id": row.key_id,
+        "signature": "AAAA",
+        "created_utc": row.created_utc,
+        "kind": "preflight",
+        "staff": "Head Teacher",
+        "verdict": "pass",
+        "overrides": 0,
+        "envelope": "{}",
+    }
+    values[column] = value
+    with pytest.raises(sa.exc.IntegrityError), journal.engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO records VALUES (:record_id, :device_id, :seq, :prev_hash, :hash, :key_id,"
+                " :signature, :created_utc, :kind, :staff, :verdict, :overrides, :envelope)"
+            ),
+            values,
+        )
+
+
+def test_a_row_that_is_not_a_record_is_named_and_the_rest_still_reads(tmp_path: Path) -> None:
+    from preflight.journal.views import Integrity, row
+
+    with Journal.open(f"sqlite:///{tmp_path / 'j.sqlite3'}") as journal:
+        fill(journal, device_key(), 3)
+        target = _row(journal, 2)
+    # One byte that is not UTF-8, written into record #2's text behind SQLite's back.
+    raw = (tmp_path / "j.sqlite3").read_bytes()
+    text = target.sealed.envelope_text.encode()
+    where = raw.index(text)
+    damaged = raw[:where] + text.replace(b"Grace", b"Gr\xffce", 1) + raw[where + len(text) :]
+    (tmp_path / "j.sqlite3").write_bytes(damaged)
+    with Journal.open(f"sqlite:///{tmp_path / 'j.sqlite3'}", read_only=True) as journal:
+        report = verify_journal(journal)
+        (device,) = report.devices
+        assert device.first_bad is not None
+        assert (device.first_bad.seq, device.first_bad.problem) == (2, "edited")
+        integrity = Integrity(report)
+        with journal.snapshot() as conn:
+            rows = [row(r, integrity.of(r)) for r in journal.all_records(conn)]
+        assert [r["integrity"].split(":")[0] for r in rows] == ["verified", "edited", "unverified"]
+
+
+def test_a_long_staff_name_still_verifies(journal: Journal) -> None:
+    key = device_key()
+    name = "Dr " + "Anne-Marie " * 24 + "Featherstonehaugh"
+    Recorder(journal, key, queue_for_central=False).append(preflight(0, staff=name).payload())
+    assert len(name) > 200 and verify_journal(journal).intact
+
+
+def test_a_payload_that_cannot_be_canonical_writes_nothing(journal: Journal) -> None:
+    key = device_key()
+    payload = preflight(0).payload()
+    payload["who"]["name"] = "Grace \ud800 Hopper"  # a lone surrogate: not Unicode text
+    with pytest.raises(JournalError, match="nothing was written"):
+        Recorder(journal, key, queue_for_central=False).append(payload)
+    assert journal.count() == 0

@@ -169,3 +169,90 @@ def test_config_show_never_prints_the_database_password(tmp_path: Path) -> None:
     assert (
         done.returncode == 0 and "s3cret" not in done.stdout and "db.school.example" in done.stdout
     )
+
+
+def test_reading_another_database_changes_nothing_and_says_what_it_is(tmp_path: Path) -> None:
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
+    before = other.read_bytes()
+    done = _log(_config(tmp_path), "verify", "--journal", f"sqlite:///{other}")
+    assert done.returncode == 4 and "not a Preflight journal" in done.stderr
+    assert other.read_bytes() == before and not Path(f"{other}-wal").exists()
+
+
+def test_verify_and_export_leave_the_journal_untouched(
+    recorded: tuple[Path, list[str]], tmp_path: Path
+) -> None:
+    config, _ = recorded
+    before = _journal_path().read_bytes()
+    assert _log(config, "verify").returncode == 0
+    out = tmp_path / "out.csv"
+    assert _log(config, "export", "--csv", str(out)).returncode == 0
+    assert _journal_path().read_bytes() == before
+    assert out.stat().st_mode & 0o077 == 0  # names of staff and pupils: this user only
+
+
+@pytest.mark.parametrize("target", [".", "", "folder", "link.csv"])
+def test_export_refuses_what_is_not_a_file_it_may_write(
+    recorded: tuple[Path, list[str]], tmp_path: Path, target: str
+) -> None:
+    config, _ = recorded
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "elsewhere.csv").write_text("keep me\n")
+    (tmp_path / "link.csv").symlink_to(tmp_path / "elsewhere.csv")
+    done = _log(config, "export", "--csv", str(tmp_path / target) if target else "")
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert (tmp_path / "elsewhere.csv").read_text() == "keep me\n"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql//alice:S3cretPW@db.school.example/journal",  # not a URL at all
+        "postgresql+psycopg2://alice:S3cretPW@db.school.example/journal",  # a driver we lack
+        "postgresql://alice:S3cretPW@db.school.example:abc/journal",  # a port that is no number
+    ],
+)
+def test_a_bad_journal_address_is_one_line_without_the_password(tmp_path: Path, url: str) -> None:
+    done = _log(_config(tmp_path), "list", "--journal", url)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert "S3cretPW" not in done.stderr
+    config = _config(tmp_path, f'[journal]\ncentral_url = "{url}"\n')
+    shown = subprocess.run(
+        [sys.executable, "-m", "preflight", "--config", str(config), "config", "show"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert shown.returncode == 2 and "journal.central_url" in shown.stderr
+    assert "S3cretPW" not in shown.stderr + shown.stdout
+
+
+def test_list_into_a_closed_pipe_is_quiet(recorded: tuple[Path, list[str]]) -> None:
+    config, _ = recorded
+    done = subprocess.run(
+        f"{sys.executable} -m preflight --config {config} log list | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert done.stdout.startswith("sealed (UTC)") and "Traceback" not in done.stderr
+
+
+def test_first_opens_from_several_processes_at_once_all_succeed(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    script = (
+        "import sys; from preflight.journal.store import Journal; Journal.open(sys.argv[1]).close()"
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, url], cwd=ROOT, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(4)
+    ]
+    results = [(p.wait(timeout=60), p.stderr.read() if p.stderr else "") for p in procs]
+    assert all(code == 0 for code, _ in results), results

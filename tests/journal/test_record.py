@@ -80,3 +80,28 @@ def test_canonical_json_is_rfc_8785() -> None:
     # RFC 8785 §3.2.2/3.2.3: keys sorted by UTF-16 code units, numbers in ECMAScript form.
     value = {"b": [1e30, 4.5, 0.002, -0.0], "a": "€", "\u20ac": 1, "😀": 2, "\r": 3}
     assert canonical(value) == ('{"\\r":3,"a":"€","b":[1e+30,4.5,0.002,0],"€":1,"😀":2}'.encode())
+
+
+def test_a_tab_keeps_the_catalogue_site_not_the_host() -> None:
+    from preflight.journal.record import reduce_finding
+    from preflight.results import Finding
+
+    tab = Finding(
+        "tab",
+        "fail",
+        "Close the Tumblr tab",
+        details={
+            "browser": "Firefox",
+            "site": "Tumblr",
+            "host": "jane-doe.tumblr.com",
+            "category": "social_media",
+        },
+    )
+    assert reduce_finding(tab) == {
+        "kind": "tab",
+        "severity": "fail",
+        "box": None,
+        "site": "Tumblr",
+        "browser": "Firefox",
+        "category": "social_media",
+    }

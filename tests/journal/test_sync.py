@@ -31,7 +31,8 @@ def central(pg_url: str) -> Iterator[Journal]:
 
 
 def _ids(journal: Journal) -> list[str]:
-    return sorted(r.sealed.record_id for r in journal.all_records())
+    with journal.snapshot() as conn:
+        return sorted(r.sealed.record_id for r in journal.all_records(conn))
 
 
 def test_records_reach_the_central_journal_once(local: Journal, central: Journal) -> None:
@@ -166,3 +167,30 @@ def test_a_different_record_under_the_same_id_is_a_conflict(
 def test_an_unreachable_central_journal_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(JournalError, match="cannot be used"):
         Journal.open(f"postgresql+psycopg://preflight@/preflight?host={tmp_path}", timeout_s=1)
+
+
+def test_records_from_before_a_central_journal_was_configured_are_sent(
+    local: Journal, central: Journal
+) -> None:
+    key = device_key()
+    fill(local, key, 3, queue=False)  # no central journal yet: nothing queued
+    fill(local, key, 2, queue=True)  # then IT configures one
+    result = sync(local, central)
+    assert (result.sent, result.pending, result.conflicts) == (5, 0, ())
+    assert _ids(central) == _ids(local) and verify_journal(central).intact
+
+
+def test_a_school_search_path_in_the_url_is_kept(pg_url: str, pg_server: PostgresServer) -> None:
+    database = str(sa.engine.make_url(pg_url).database)
+    with psycopg.connect(pg_server.conninfo(database), autocommit=True) as conn:
+        conn.execute("CREATE SCHEMA journal")
+    with Journal.open(f"{pg_url}&options=-csearch_path%3Djournal") as journal:
+        fill(journal, device_key(), 1)
+    with psycopg.connect(pg_server.conninfo(database)) as conn:
+        schemas = {
+            r[0]
+            for r in conn.execute(
+                "SELECT table_schema FROM information_schema.tables WHERE table_name = 'records'"
+            )
+        }
+    assert schemas == {"journal"}

@@ -18,40 +18,52 @@ depends_on = None
 _APPEND_ONLY = ("device_keys", "records")
 
 
+def _text(length: int) -> sa.types.TypeEngine[str]:
+    # SQLite's STRICT tables accept TEXT, not VARCHAR(n).
+    return sa.String(length).with_variant(sa.Text(), "sqlite")
+
+
 def upgrade() -> None:
+    # STRICT (SQLite): a value of the wrong type is refused, as PostgreSQL refuses it, so no row
+    # can hold a seq of 5.5 or a BLOB device id that the chain walk would trip over.
     op.create_table(
         "device_keys",
-        sa.Column("key_id", sa.String(32), primary_key=True),
-        sa.Column("device_id", sa.String(36), nullable=False),
-        sa.Column("algorithm", sa.String(16), nullable=False),
-        sa.Column("public_key", sa.String(64), nullable=False),
-        sa.Column("registered_utc", sa.String(32), nullable=False),
+        sa.Column("key_id", _text(32), primary_key=True),
+        sa.Column("device_id", _text(36), nullable=False),
+        sa.Column("algorithm", _text(16), nullable=False),
+        sa.Column("public_key", _text(64), nullable=False),
+        sa.Column("registered_utc", _text(32), nullable=False),
+        sqlite_strict=True,
     )
     op.create_index("ix_device_keys_device_id", "device_keys", ["device_id"])
     op.create_table(
         "records",
-        sa.Column("record_id", sa.String(36), primary_key=True),
-        sa.Column("device_id", sa.String(36), nullable=False),
+        sa.Column("record_id", _text(36), primary_key=True),
+        sa.Column("device_id", _text(36), nullable=False),
         sa.Column("seq", sa.Integer, nullable=False),
-        sa.Column("prev_hash", sa.String(64), nullable=False),
-        sa.Column("hash", sa.String(64), nullable=False, unique=True),
-        sa.Column("key_id", sa.String(32), nullable=False),
-        sa.Column("signature", sa.String(128), nullable=False),
-        sa.Column("created_utc", sa.String(32), nullable=False),
-        sa.Column("kind", sa.String(16), nullable=False),
-        sa.Column("staff", sa.String(200), nullable=False),
-        sa.Column("verdict", sa.String(8), nullable=False),
+        sa.Column("prev_hash", _text(64), nullable=False),
+        sa.Column("hash", _text(64), nullable=False, unique=True),
+        sa.Column("key_id", _text(32), nullable=False),
+        sa.Column("signature", _text(128), nullable=False),
+        sa.Column("created_utc", _text(32), nullable=False),
+        sa.Column("kind", _text(16), nullable=False),
+        sa.Column("staff", _text(200), nullable=False),
+        sa.Column("verdict", _text(8), nullable=False),
         sa.Column("overrides", sa.Integer, nullable=False),
         sa.Column("envelope", sa.Text, nullable=False),
         sa.UniqueConstraint("device_id", "seq", name="uq_records_device_seq"),
+        sa.CheckConstraint("seq >= 1 AND seq <= 2000000000", name="ck_records_seq"),
+        sa.CheckConstraint("overrides >= 0", name="ck_records_overrides"),
+        sqlite_strict=True,
     )
     op.create_index("ix_records_created_utc", "records", ["created_utc"])
     op.create_table(
         "outbox",
-        sa.Column("record_id", sa.String(36), primary_key=True),
-        sa.Column("queued_utc", sa.String(32), nullable=False),
+        sa.Column("record_id", _text(36), primary_key=True),
+        sa.Column("queued_utc", _text(32), nullable=False),
         sa.Column("attempts", sa.Integer, nullable=False),
-        sa.Column("last_error", sa.String(300)),
+        sa.Column("last_error", _text(300)),
+        sqlite_strict=True,
     )
     # Append-only in the database itself: the application never updates or deletes a record or
     # a key, and neither can anything else that goes through SQL without first dropping these.
