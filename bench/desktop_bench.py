@@ -50,14 +50,24 @@ SITES = [
     "https://www.amazon.co.uk/dp/B0{}",
 ]
 WINDOW_APPS = [
-    ("libreoffice", "libreoffice-writer"), ("evince", "Evince"), ("gedit", "Gedit"),
-    ("nautilus", "Nautilus"), ("xterm", "XTerm"), ("thunderbird", "thunderbird"),
-    ("zoom", "zoom"), ("obs", "obs"), ("gimp", "Gimp"), ("vlc", "vlc"),
+    ("libreoffice", "libreoffice-writer"),
+    ("evince", "Evince"),
+    ("gedit", "Gedit"),
+    ("nautilus", "Nautilus"),
+    ("xterm", "XTerm"),
+    ("thunderbird", "thunderbird"),
+    ("zoom", "zoom"),
+    ("obs", "obs"),
+    ("gimp", "Gimp"),
+    ("vlc", "vlc"),
 ]
 LINES = [
-    "Year 5 maths - fractions of amounts", "Starter: 1/2 of 24, 1/4 of 36, 3/4 of 20",
-    "Main task: worksheet B, questions 1-12", "Extension: word problems on page 14",
-    "Plenary: exit ticket on mini whiteboards", "Resources: counters, fraction walls",
+    "Year 5 maths - fractions of amounts",
+    "Starter: 1/2 of 24, 1/4 of 36, 3/4 of 20",
+    "Main task: worksheet B, questions 1-12",
+    "Extension: word problems on page 14",
+    "Plenary: exit ticket on mini whiteboards",
+    "Resources: counters, fraction walls",
 ]
 
 
@@ -74,9 +84,10 @@ def text_window(index: int) -> Image.Image:
 
 
 def run(repeats: int = 5) -> dict[str, object]:
-    with tempfile.TemporaryDirectory(prefix="pf-bench-") as tmp_name, x_session(
-        window_manager=True, size="1920x1080x24"
-    ) as display:
+    with (
+        tempfile.TemporaryDirectory(prefix="pf-bench-") as tmp_name,
+        x_session(window_manager=True, size="1920x1080x24") as display,
+    ):
         tmp = Path(tmp_name)
         env = gnome_env(tmp)
         home = Path(env["HOME"])
@@ -84,15 +95,23 @@ def run(repeats: int = 5) -> dict[str, object]:
         cv2.imwrite(str(wallpaper), family_photo())
         set_wallpaper(env, wallpaper)
         firefox_urls, chromium_urls = tabs(0), tabs(100)
-        with XWindows(display) as windows, running_firefox(
-            home, firefox_urls, tmp / "firefox.log"
-        ), running_chromium(home, chromium_urls[0], tmp / "chromium.log") as chromium:
+        with (
+            XWindows(display) as windows,
+            running_firefox(home, firefox_urls, tmp / "firefox.log"),
+            running_chromium(home, chromium_urls[0], tmp / "chromium.log") as chromium,
+        ):
             titles = []
             for i in range(20):
                 title = f"Window {i} - {WINDOW_APPS[i % 10][1]}"
                 picture = text_window(i) if i % 2 == 0 else None
-                windows.open(WindowSpec(title, WINDOW_APPS[i % 10], picture=picture,
-                                        position_xy=(40 + 60 * (i % 10), 40 + 40 * i)))
+                windows.open(
+                    WindowSpec(
+                        title,
+                        WINDOW_APPS[i % 10],
+                        picture=picture,
+                        position_xy=(40 + 60 * (i % 10), 40 + 40 * i),
+                    )
+                )
                 titles.append(title)
             wait_for_titles(display, titles, timeout_s=30)
             deadline = time.monotonic() + 60
@@ -100,7 +119,9 @@ def run(repeats: int = 5) -> dict[str, object]:
             for url in chromium_urls[1:]:
                 open_tab(port, url)
             while time.monotonic() < deadline:
-                counts = {b.browser: len(b.tabs) for b in read_all_tabs(home, platform="linux", env={})}
+                counts = {
+                    b.browser: len(b.tabs) for b in read_all_tabs(home, platform="linux", env={})
+                }
                 if counts.get("firefox") == 30 and counts.get("chromium") == 30:
                     break
                 time.sleep(0.5)
@@ -111,14 +132,16 @@ def run(repeats: int = 5) -> dict[str, object]:
             walls, reports = [], []
             for _ in range(repeats + 1):  # the first run warms the disk cache; not counted
                 start = time.perf_counter()
-                done = subprocess.run(command, capture_output=True, text=True, env=command_env,
-                                      cwd=ROOT, check=False)
+                done = subprocess.run(
+                    command, capture_output=True, text=True, env=command_env, cwd=ROOT, check=False
+                )
                 walls.append(time.perf_counter() - start)
                 reports.append(json.loads(done.stdout))
             walls, reports = walls[1:], reports[1:]
     per_check = {
-        c["id"]: statistics.median(r_c["elapsed_ms"] for r in reports for r_c in r["checks"]
-                                   if r_c["id"] == c["id"])
+        c["id"]: statistics.median(
+            r_c["elapsed_ms"] for r in reports for r_c in r["checks"] if r_c["id"] == c["id"]
+        )
         for c in reports[0]["checks"]
     }
     last = reports[-1]
@@ -128,9 +151,18 @@ def run(repeats: int = 5) -> dict[str, object]:
         "checks_ms_median": per_check,
         "statuses": {c["id"]: c["status"] for c in last["checks"]},
         "metrics": {c["id"]: c["metrics"] for c in last["checks"]},
-        "findings": sorted({(c["id"], f["details"].get("app") or f["details"].get("site")
-                             or f["details"].get("category")) for c in last["checks"]
-                            for f in c["findings"]}),
+        "findings": sorted(
+            {
+                (
+                    c["id"],
+                    f["details"].get("app")
+                    or f["details"].get("site")
+                    or f["details"].get("category"),
+                )
+                for c in last["checks"]
+                for f in c["findings"]
+            }
+        ),
     }
 
 

@@ -16,7 +16,9 @@ from pathlib import Path
 import camera_bench
 import desktop_bench
 import documents_bench
+import journal_bench
 import scan_timing
+import screen_bench
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,6 +37,10 @@ def main() -> None:
     (out / "scan_timing.json").write_text(json.dumps(timing, indent=2))
     desktop = desktop_bench.run()
     (out / "desktop.json").write_text(json.dumps(desktop, indent=2))
+    screen = screen_bench.run(60, screen_bench.HELD_OUT_SEED)
+    (out / "screen.json").write_text(json.dumps(screen, indent=2, default=float))
+    journal = journal_bench.run()
+    (out / "journal.json").write_text(json.dumps(journal, indent=2))
     header = (
         f"Measured {datetime.now(UTC):%Y-%m-%d} on {platform.machine()}, "
         f"{platform.python_implementation()} {platform.python_version()}, "
@@ -47,6 +53,8 @@ def main() -> None:
             documents_bench.markdown(docs["summary"]),  # type: ignore[arg-type]
             scan_timing.markdown(timing),
             desktop_bench.markdown(desktop),
+            screen_bench.markdown(screen["summary"]),  # type: ignore[arg-type]
+            journal_bench.markdown(journal),
         ]
     )  # type: ignore[arg-type]
     (out / "summary.md").write_text(text + "\n")
