@@ -1,9 +1,14 @@
 """Sealing records: RFC 8785 canonical JSON, a SHA-256 chain per device, an Ed25519 signature.
 
 The sealed unit is the *envelope*: the record's id, its device, its place in that device's
-chain (seq and the previous record's hash), when it was sealed, which key signed it, and the
+chain (seq and the previous record's link), when it was sealed, which key signed it, and the
 payload. Its canonical bytes are what is hashed, signed and stored, so anyone holding the
 device's public key (registered in the journal) can check a record without secrets.
+
+A record's *link* is SHA-256 over its hash and its signature, and the next record's envelope
+carries it as `prev_hash`. So one valid signature vouches for every record before it, signatures
+included: a verifier needs the hashes and links of a whole chain but the signature of only its
+newest record (verify.py checks them all when that one fails, to name the first bad record).
 """
 
 from __future__ import annotations
@@ -57,6 +62,11 @@ class SealedRecord:
     signature: str
 
     @property
+    def link(self) -> str:
+        """What the device's next record carries as `prev_hash`."""
+        return chain_link(self.hash, self.signature)
+
+    @property
     def envelope(self) -> dict[str, Any]:
         value: dict[str, Any] = json.loads(self.envelope_text)
         return value
@@ -104,6 +114,11 @@ def seal(
         hash=hashlib.sha256(data).hexdigest(),
         signature=base64.b64encode(key.sign(data)).decode("ascii"),
     )
+
+
+def chain_link(record_hash: str, signature_b64: str) -> str:
+    """SHA-256 over a record's hash and signature: the next record's `prev_hash`."""
+    return hashlib.sha256(f"{record_hash}.{signature_b64}".encode("ascii", "replace")).hexdigest()
 
 
 def signature_valid(envelope_bytes: bytes, signature_b64: str, public_b64: str) -> bool:

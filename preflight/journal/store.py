@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from preflight.errors import EXIT_ERROR, PreflightError
 from preflight.journal.schema import device_keys, outbox, records
-from preflight.journal.seal import SealedRecord
+from preflight.journal.seal import SealedRecord, chain_link
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _BATCH = 2000
@@ -289,14 +289,16 @@ class Journal:
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:d))"), {"d": device})
 
     def last_link(self, conn: Connection, device: str) -> tuple[int, str] | None:
-        """The device's newest (seq, hash), or None before its first record."""
+        """The device's newest (seq, link), or None before its first record."""
         row = conn.execute(
-            sa.select(records.c.seq, records.c.hash)
+            sa.select(records.c.seq, records.c.hash, records.c.signature)
             .where(records.c.device_id == device)
             .order_by(records.c.seq.desc())
             .limit(1)
         ).first()
-        return None if row is None else (int(row.seq), str(row.hash))
+        if row is None:
+            return None
+        return int(row.seq), chain_link(str(row.hash), str(row.signature))
 
     def insert_record(self, conn: Connection, stored: StoredRecord, *, queue: bool) -> None:
         s = stored.sealed
@@ -362,15 +364,19 @@ class Journal:
         )
         yield from (_stored(row) for row in result)
 
+    def chain_of(self, conn: Connection, device: str) -> Iterator[StoredRecord]:
+        """One device's records in seq order, streamed within `conn`'s transaction."""
+        result = conn.execution_options(yield_per=_BATCH).execute(
+            sa.select(records)
+            .where(records.c.device_id == device)
+            .order_by(records.c.seq, records.c.record_id)
+        )
+        yield from (_stored(row) for row in result)
+
     def records_of(self, device: str) -> Iterator[StoredRecord]:
         """A device's records in seq order, in one read transaction."""
         with self.snapshot() as conn:
-            result = conn.execution_options(yield_per=_BATCH).execute(
-                sa.select(records)
-                .where(records.c.device_id == device)
-                .order_by(records.c.seq, records.c.record_id)
-            )
-            yield from (_stored(row) for row in result)
+            yield from self.chain_of(conn, device)
 
     def latest(self, limit: int = 50, device: str | None = None) -> list[StoredRecord]:
         query = sa.select(records).order_by(records.c.created_utc.desc(), records.c.seq.desc())
@@ -495,33 +501,38 @@ class _Guard:
 
 
 def _stored(row: Any) -> StoredRecord:
-    """A row as a record; a row that cannot be one says why in `damage` instead of raising."""
+    """A row of `records` (all its columns, in table order) as a record; a row that cannot be
+    one says why in `damage` instead of raising."""
+    (
+        record_id, device_id, seq, prev_hash, hash_, key_id, signature, created_utc,
+        kind, staff, verdict, overrides, envelope,
+    ) = row  # fmt: skip
+    texts = (
+        record_id, device_id, prev_hash, created_utc, key_id, envelope, hash_, signature,
+        kind, staff, verdict,
+    )  # fmt: skip
     damage = None
-    try:
-        seq = row.seq
-        overrides = row.overrides
-        if isinstance(seq, bool) or not isinstance(seq, int):
-            raise TypeError("its place in the chain is not a whole number")
-        if isinstance(overrides, bool) or not isinstance(overrides, int):
-            raise TypeError("its override count is not a whole number")
-        texts = [
-            row.record_id, row.device_id, row.prev_hash, row.created_utc, row.key_id,
-            row.envelope, row.hash, row.signature, row.kind, row.staff, row.verdict,
-        ]  # fmt: skip
-        if not all(isinstance(t, str) for t in texts):
-            raise TypeError("a value that should be text is not")
-        for t in texts:
-            t.encode("utf-8")
-    except (TypeError, UnicodeEncodeError, AttributeError) as exc:
-        damage = str(exc) if isinstance(exc, TypeError) else "it holds bytes that are not text"
+    if isinstance(seq, bool) or not isinstance(seq, int):
+        damage = "its place in the chain is not a whole number"
+    elif isinstance(overrides, bool) or not isinstance(overrides, int):
+        damage = "its override count is not a whole number"
+    elif not all(isinstance(t, str) for t in texts):
+        damage = "a value that should be text is not"
+    else:
+        try:
+            for t in texts:
+                if not t.isascii():
+                    t.encode("utf-8")  # lone surrogates: bytes that were not UTF-8
+        except UnicodeEncodeError:
+            damage = "it holds bytes that are not text"
     if damage is not None:
         return StoredRecord(
             SealedRecord(
-                record_id=_as_text(getattr(row, "record_id", "")),
-                device_id=_as_text(getattr(row, "device_id", "")),
-                seq=seq if isinstance(seq := getattr(row, "seq", 0), int) else 0,
+                record_id=_as_text(record_id),
+                device_id=_as_text(device_id),
+                seq=seq if isinstance(seq, int) else 0,
                 prev_hash="",
-                created_utc=_as_text(getattr(row, "created_utc", "")),
+                created_utc=_as_text(created_utc),
                 key_id="",
                 envelope_text="",
                 hash="",
@@ -535,19 +546,19 @@ def _stored(row: Any) -> StoredRecord:
         )
     return StoredRecord(
         SealedRecord(
-            record_id=row.record_id,
-            device_id=row.device_id,
+            record_id=record_id,
+            device_id=device_id,
             seq=seq,
-            prev_hash=row.prev_hash,
-            created_utc=row.created_utc,
-            key_id=row.key_id,
-            envelope_text=row.envelope,
-            hash=row.hash,
-            signature=row.signature,
+            prev_hash=prev_hash,
+            created_utc=created_utc,
+            key_id=key_id,
+            envelope_text=envelope,
+            hash=hash_,
+            signature=signature,
         ),
-        kind=row.kind,
-        staff=row.staff,
-        verdict=row.verdict,
+        kind=kind,
+        staff=staff,
+        verdict=verdict,
         overrides=overrides,
     )
 

@@ -92,7 +92,7 @@ def sync(local: Journal, central: Journal) -> SyncResult:
                 return SyncResult(sent, already, len(local.pending()), str(exc), tuple(conflicts))
             done.append(s.record_id)
             sent, already = (sent + 1, already) if fresh else (sent, already + 1)
-            head = (s.seq, s.hash)
+            head = (s.seq, s.link)
         local.sent(done)
     return SyncResult(sent, already, len(local.pending()), None, tuple(conflicts))
 

@@ -69,7 +69,7 @@ def test_sealed_records_verify_and_chain(journal: Journal) -> None:
     assert [r.sealed.seq for r in chain] == [1, 2, 3, 4, 5, 6]
     assert chain[0].sealed.prev_hash == "0" * 64
     for before, after in itertools.pairwise(chain):
-        assert after.sealed.prev_hash == before.sealed.hash
+        assert after.sealed.prev_hash == before.sealed.link
     # The stored text is exactly the canonical form, and the hash is over it.
     text = chain[0].sealed.envelope_text
     assert canonical(json.loads(text)).decode() == text
@@ -169,7 +169,7 @@ def test_a_record_signed_by_an_unregistered_key_is_unknown(journal: Journal) -> 
         preflight(9).payload(),
         device_id=key.device_id,
         seq=4,
-        prev_hash=last.sealed.hash,
+        prev_hash=last.sealed.link,
         key=intruder.private,
         sealed_at=dt.datetime.now().astimezone(),
     )
