@@ -21,6 +21,7 @@ copy elsewhere (the central journal, an export) shows they existed.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import itertools
 import json
@@ -111,7 +112,8 @@ def verify_journal(journal: Journal) -> VerifyReport:
         # Only a failed anchor signature needs the chain again (rare: the journal was tampered).
         return VerifyReport(
             tuple(
-                walk.result(lambda w=walk: journal.chain_of(conn, w.device), keys) for walk in walks
+                walk.result(functools.partial(journal.chain_of, conn, walk.device), keys)
+                for walk in walks
             )
         )
 
