@@ -16,8 +16,9 @@ from preflight.journal.record import (
     PreflightRecord,
     SessionInfo,
 )
-from preflight.journal.recorder import Recorder
-from preflight.journal.store import Journal
+from preflight.journal.recorder import Recorder, columns_of
+from preflight.journal.seal import GENESIS, seal
+from preflight.journal.store import Journal, KeyRow, StoredRecord, utc_text
 from preflight.results import CheckResult, Finding
 
 LONDON = dt.timezone(dt.timedelta(hours=1))
@@ -106,3 +107,37 @@ def fill(journal: Journal, key: DeviceKey, count: int, *, queue: bool = False) -
 
 def sqlite_journal(folder: Path) -> Journal:
     return Journal.open(f"sqlite:///{folder / 'journal.sqlite3'}")
+
+
+def fill_fast(journal: Journal, key: DeviceKey, count: int, *, batch: int = 1000) -> None:
+    """Seal `count` records for one device as Recorder.append does, but `batch` to a
+    transaction: big journals for tests and benchmarks without a disk sync per record."""
+    payloads = [
+        preflight(i, verdict_fail=i % 3 == 2, overridden=i % 3 == 2).payload() for i in range(30)
+    ]
+    sealed_at = dt.datetime(2026, 6, 15, 8, 0, tzinfo=dt.UTC)
+    with journal.write() as conn:
+        journal.register_key(
+            conn, KeyRow(key.key_id, key.device_id, "ed25519", key.public_b64, utc_text(sealed_at))
+        )
+        last = journal.last_link(conn, key.device_id)
+    seq, prev = (0, GENESIS) if last is None else last
+    while count > 0:
+        with journal.write() as conn:
+            for _ in range(min(batch, count)):
+                payload = payloads[seq % len(payloads)]
+                seq += 1
+                sealed = seal(
+                    payload,
+                    device_id=key.device_id,
+                    seq=seq,
+                    prev_hash=prev,
+                    key=key.private,
+                    sealed_at=sealed_at + dt.timedelta(minutes=seq),
+                )
+                kind, staff, verdict, overrides = columns_of(payload)
+                journal.insert_record(
+                    conn, StoredRecord(sealed, kind, staff, verdict, overrides), queue=False
+                )
+                prev = sealed.link
+                count -= 1

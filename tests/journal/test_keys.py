@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import keyring
@@ -57,3 +60,33 @@ def test_a_damaged_keyring_entry_is_not_replaced(
         load_device_key(tmp_path, allow_file_key=True)
     # Never silently swapped for a new key (that would fork the device's evidence).
     assert keyring.get_password(KEYRING_SERVICE, f"signing-key/{key.device_id}") == "not base64!"
+
+
+_KEY_OF_THIS_DEVICE = (
+    "from pathlib import Path; import sys, keyring; "
+    "from preflight.journal.keys import load_device_key; "
+    "key = load_device_key(Path(sys.argv[1]), allow_file_key=False); "
+    "print(type(keyring.get_keyring()).__name__, key.store, key.key_id)"
+)
+
+
+def test_a_backend_chosen_with_python_keyring_backend_keeps_the_key(tmp_path: Path) -> None:
+    # keyrings.alt's file backend, selected the usual way: the key is in its file, not ours.
+    env = {
+        **os.environ,
+        "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring",
+        "XDG_DATA_HOME": str(tmp_path / "xdg"),
+    }
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", _KEY_OF_THIS_DEVICE, str(tmp_path / "data")],
+            capture_output=True, text=True, env=env, check=True,
+        ).stdout.split()
+        for _ in range(2)
+    ]  # fmt: skip
+    assert runs[0] == runs[1]  # the same key on the next start
+    backend, store, kid = runs[0]
+    assert (backend, store) == ("PlaintextKeyring", "keyring")
+    assert not (tmp_path / "data" / KEY_FILE).exists()
+    stored = (tmp_path / "xdg" / "python_keyring" / "keyring_pass.cfg").read_text()
+    assert "[session_2Dpreflight]" in stored and len(kid) == 32  # its escaped service name

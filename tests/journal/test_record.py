@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -105,3 +110,36 @@ def test_a_tab_keeps_the_catalogue_site_not_the_host() -> None:
         "browser": "Firefox",
         "category": "social_media",
     }
+
+
+_CANONICAL_DIGEST = textwrap.dedent(
+    """
+    import hashlib, random, sys
+    from preflight.journal.seal import canonical
+    from tests.journal.factory import preflight
+
+    def shuffled(value, rng):
+        if isinstance(value, dict):
+            items = list(value.items())
+            rng.shuffle(items)
+            return {k: shuffled(v, rng) for k, v in items}
+        return [shuffled(v, rng) for v in value] if isinstance(value, list) else value
+
+    payload = preflight(3, verdict_fail=True, overridden=True).payload()
+    rng = random.Random(int(sys.argv[1]))
+    print(hashlib.sha256(canonical(shuffled(payload, rng))).hexdigest())
+    """
+)
+
+
+def test_the_canonical_form_is_the_same_across_runs_and_dict_orders() -> None:
+    root = Path(__file__).resolve().parents[2]
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", _CANONICAL_DIGEST, str(seed)],
+            capture_output=True, text=True, check=True, cwd=root,
+            env={**os.environ, "PYTHONHASHSEED": str(seed), "PYTHONPATH": str(root)},
+        ).stdout.strip()
+        for seed in (1, 2, 3)
+    }  # fmt: skip
+    assert len(digests) == 1 and len(digests.pop()) == 64

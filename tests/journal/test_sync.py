@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import textwrap
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -194,3 +199,78 @@ def test_a_school_search_path_in_the_url_is_kept(pg_url: str, pg_server: Postgre
             )
         }
     assert schemas == {"journal"}
+
+
+_DEVICE = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from preflight.journal.recorder import Recorder
+    from preflight.journal.store import Journal, JournalError
+    from preflight.journal.sync import sync
+    from tests.journal.factory import device_key, preflight, sqlite_journal
+
+    folder, central_url, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+
+    def sync_once(local):
+        try:
+            with Journal.open(central_url, timeout_s=2) as central:
+                return sync(local, central).pending
+        except JournalError:
+            return -1  # the server is away: the records wait in the outbox
+
+    with sqlite_journal(folder) as local:
+        recorder = Recorder(local, device_key(), queue_for_central=True)
+        for i in range(count):
+            recorder.append(preflight(i, verdict_fail=i % 2 == 0).payload())
+            sync_once(local)
+            time.sleep(0.02)
+        deadline = time.monotonic() + 90
+        while sync_once(local) != 0 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        print(len(local.pending()))
+    """
+)
+
+
+def test_two_devices_syncing_at_once_through_a_server_restart_lose_nothing(
+    tmp_path: Path, pg_url: str, pg_server: PostgresServer
+) -> None:
+    root = Path(__file__).resolve().parents[2]
+    count = 40
+    with Journal.open(pg_url) as central:  # the central schema exists before the devices come
+        pass
+    devices = []
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        devices.append(
+            subprocess.Popen(
+                [sys.executable, "-c", _DEVICE, str(tmp_path / name), pg_url, str(count)],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=root,
+                env={**os.environ, "PYTHONPATH": str(root)},
+            )
+        )  # fmt: skip
+    try:
+        with Journal.open(pg_url) as central:
+            deadline = time.monotonic() + 60
+            while central.count() < 10 and time.monotonic() < deadline:
+                time.sleep(0.05)
+        assert all(d.poll() is None for d in devices), "a device finished before the restart"
+        pg_server.stop()  # in the middle of both devices' syncing
+        time.sleep(1.0)
+        pg_server.start()
+        outputs = [d.communicate(timeout=150) for d in devices]
+    finally:
+        for d in devices:
+            if d.poll() is None:
+                d.kill()
+    assert [d.returncode for d in devices] == [0, 0], [err[-800:] for _, err in outputs]
+    assert [out.strip() for out, _ in outputs] == ["0", "0"]  # both outboxes emptied
+    local_ids = []
+    for name in ("a", "b"):
+        with sqlite_journal(tmp_path / name) as journal:
+            local_ids += _ids(journal)
+    with Journal.open(pg_url) as central:
+        assert _ids(central) == sorted(local_ids)  # every record, once
+        report = verify_journal(central)
+    assert report.intact and report.records == 2 * count and len(report.devices) == 2
