@@ -55,6 +55,14 @@ def _build_parser() -> argparse.ArgumentParser:
         help="run only this check (repeatable); default: all four",
     )
 
+    from preflight import check_command
+
+    check = commands.add_parser(
+        "check",
+        help="camera and desktop checks together; with --sign, seal a record as the kiosk does",
+    )
+    check_command.add_arguments(check, MODES)
+
     models = commands.add_parser("models", help="install or verify the model files")
     models.add_argument("action", choices=("install", "verify", "list"))
 
@@ -108,6 +116,12 @@ def _cmd_desktop(args: argparse.Namespace) -> int:
     report = run_desktop(DesktopScanOptions.from_config(config, checks))
     sys.stdout.write(report.to_json() + "\n" if args.json else render_text(report))
     return report.exit_code
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from preflight import check_command
+
+    return check_command.run(args, load_config(args.config))
 
 
 def _cmd_models(args: argparse.Namespace) -> int:
@@ -166,6 +180,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers = {
         "scan": _cmd_scan,
         "desktop": _cmd_desktop,
+        "check": _cmd_check,
         "models": _cmd_models,
         "config": _cmd_config,
         "log": _cmd_log,

@@ -44,6 +44,21 @@ class OrgConfig(_Section):
     name: str = Field(min_length=1, max_length=200)
 
 
+class StaffConfig(_Section):
+    """Who normally uses this device; the kiosk's first step starts from it."""
+
+    name: str = Field(max_length=200)
+    email: str = Field(max_length=320)
+    role: Literal["staff", "pupil", "parent-carer"]
+
+    @field_validator("email")
+    @classmethod
+    def _an_email(cls, value: str) -> str:
+        if value and (value.count("@") != 1 or "." not in value.split("@")[1] or " " in value):
+            raise ValueError("must be an email address like name@school.example")
+        return value
+
+
 class ScanConfig(_Section):
     seconds: float = Field(gt=0, le=60)
     fps: float = Field(gt=0, le=60)
@@ -157,6 +172,7 @@ class Config(_Section):
 
     schema_version: Literal[1]
     org: OrgConfig
+    staff: StaffConfig
     scan: ScanConfig
     modes: ModesConfig
     checks: ChecksConfig

@@ -1,5 +1,6 @@
 """The attestation journal: signed, hash-chained session records. No Qt.
 
+draft.py     begin_preflight(): a preflight in progress, then sealed (the kiosk's API)
 record.py    what a record says (reduced to categories, counts and boxes)
 seal.py      RFC 8785 canonical JSON, SHA-256 chain, Ed25519 signatures
 keys.py      the device id and its signing key (OS keyring; a file only if allowed)
@@ -9,6 +10,19 @@ recorder.py  Recorder.append(): the one way a record is written
 sync.py      the outbox: local records sent to the central journal, idempotently
 verify.py    signatures, chain links and sequence per device; names the first bad record
 views.py     list rows, CSV, plain-text records
+
+The kiosk (and `preflight check --sign`) use it like this; nothing is written before seal():
+
+    recorder = open_recorder(config)                     # KeyUnavailable / JournalError
+    draft = begin_preflight(config, who=Person(name, email, "staff"),
+                            session=SessionInfo(pupils=("Sam",), teams_link=link), mode="staff")
+    for result in report.checks:
+        draft.record_result(result)                      # again after "Scan again"
+    draft.affirm("consent_on_file"); ...                 # draft.missing lists the rest
+    sealed = draft.seal(recorder, "Grace Hopper")        # NotReadyToSeal says what is missing
+    if draft.cleared:
+        open_teams(link)
+        draft.record_launch(recorder, how="msteams")
 """
 
 from __future__ import annotations
@@ -16,6 +30,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from preflight.config import Config, data_dir
+from preflight.journal.draft import NotReadyToSeal, PreflightDraft, begin_preflight
 from preflight.journal.keys import KeyUnavailable, load_device_key
 from preflight.journal.recorder import Recorder
 from preflight.journal.store import Journal, JournalError
@@ -24,7 +39,10 @@ __all__ = [
     "Journal",
     "JournalError",
     "KeyUnavailable",
+    "NotReadyToSeal",
+    "PreflightDraft",
     "Recorder",
+    "begin_preflight",
     "local_url",
     "open_recorder",
 ]

@@ -142,10 +142,39 @@ class _NoKeyring(Exception):
     pass
 
 
+def _weak_backend() -> str | None:
+    """Why the backend keyring would pick is not a system keyring, or None.
+
+    `keyring` falls back on its own to any installed backend, including keyrings.alt's, which
+    keep secrets in a plain file in the home folder (priority below 1). That is no better than
+    the file key a school must opt into, so it counts only when chosen on purpose (the
+    PYTHON_KEYRING_BACKEND variable or keyring's own config file).
+    """
+    import keyring.core
+    from keyring.backends.chainer import ChainerBackend
+
+    if os.environ.get("PYTHON_KEYRING_BACKEND") or keyring.core.load_config() is not None:
+        return None
+    backend = keyring.get_keyring()
+    if isinstance(backend, ChainerBackend) and backend.backends:
+        backend = backend.backends[0]
+    try:
+        priority = float(type(backend).priority)
+    except Exception:  # a backend that is not viable raises here
+        return None  # its own calls then fail with their reason
+    if not 0 < priority < 1:  # 0 and below: no keyring at all, which its calls report
+        return None
+    name = f"{type(backend).__module__}.{type(backend).__name__}"
+    return f"only {name} was found, which is not a system keyring"
+
+
 def _keyring_get(dev: str) -> str | None:
     import keyring
     import keyring.errors
 
+    weak = _weak_backend()
+    if weak is not None:
+        raise _NoKeyring(weak)
     try:
         value: str | None = keyring.get_password(KEYRING_SERVICE, f"signing-key/{dev}")
     except keyring.errors.KeyringError as exc:

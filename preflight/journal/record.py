@@ -110,6 +110,10 @@ class PreflightRecord:
     attestations: tuple[Attestation, ...] = ()
     overrides: tuple[Override, ...] = ()
     signature_name: str = ""
+    #: "kiosk", or "command-line" for a record sealed by `preflight check --sign`.
+    origin: str = "kiosk"
+    #: Whether the session was cleared to start (every failure overridden with a reason).
+    cleared: bool = False
 
     @property
     def verdict(self) -> Verdict:
@@ -142,6 +146,8 @@ class PreflightRecord:
                 for o in self.overrides
             ],
             "verdict": self.verdict,
+            "cleared": self.cleared,
+            "origin": self.origin,
             "started_at": timestamp(self.started_at),
             "completed_at": timestamp(self.completed_at),
         }

@@ -31,6 +31,8 @@ CSV_COLUMNS = (
     "scheduled_start_utc",
     "scheduled_end_utc",
     "verdict",
+    "cleared",
+    "origin",
     "failed_checks",
     "warned_checks",
     "overrides",
@@ -83,6 +85,8 @@ def row(stored: StoredRecord, integrity: str) -> dict[str, Any]:
         "scheduled_start_utc": _text(_dict(session.get("scheduled_start")).get("utc")),
         "scheduled_end_utc": _text(_dict(session.get("scheduled_end")).get("utc")),
         "verdict": _text(payload.get("verdict")),
+        "cleared": _yes_no(payload.get("cleared")),
+        "origin": _text(payload.get("origin")),
         "failed_checks": "; ".join(_text(c.get("id")) for c in checks if c.get("status") == "fail"),
         "warned_checks": "; ".join(_text(c.get("id")) for c in checks if c.get("status") == "warn"),
         "overrides": len(overrides),
@@ -143,7 +147,8 @@ def render(stored: StoredRecord, integrity: str) -> str:
         f"  scheduled: {r['scheduled_start_utc'] or '-'} to {r['scheduled_end_utc'] or '-'}",
         f"  preflight: {_text(_dict(payload.get('started_at')).get('utc')) or '?'} to "
         f"{_text(_dict(payload.get('completed_at')).get('utc')) or '?'}",
-        f"  verdict: {r['verdict'] or '?'}",
+        f"  verdict: {r['verdict'] or '?'}; cleared to start: {r['cleared'] or '?'}"
+        f"; sealed from the {r['origin'] or '?'}",
         "  checks:",
     ]
     for check in (_dict(c) for c in _list(payload.get("checks"))):
@@ -169,6 +174,10 @@ def render(stored: StoredRecord, integrity: str) -> str:
             f"(approved by {_text(o.get('approved_by'))})"
         )
     return "\n".join(printable(line.rstrip()) for line in lines) + "\n"
+
+
+def _yes_no(value: Any) -> str:
+    return "yes" if value is True else "no" if value is False else ""
 
 
 def printable(text: str) -> str:

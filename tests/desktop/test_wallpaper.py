@@ -213,7 +213,9 @@ def test_gnome_desktop_names(
     _touch(tmp_path, "light.png")
     uri = _gvariant((tmp_path / "light.png").as_uri())
     gsettings_set(gnome_env, "org.gnome.desktop.background", "picture-uri", uri)
-    gsettings_set(gnome_env, "org.gnome.desktop.background", "picture-uri-dark", "''")  # dark: colour only
+    gsettings_set(
+        gnome_env, "org.gnome.desktop.background", "picture-uri-dark", "''"
+    )  # dark: colour only
     env = {k: v for k, v in gnome_env.items() if k != "XDG_CURRENT_DESKTOP"} | naming
 
     found = find_wallpapers(platform="linux", env=env)

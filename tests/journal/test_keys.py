@@ -90,3 +90,18 @@ def test_a_backend_chosen_with_python_keyring_backend_keeps_the_key(tmp_path: Pa
     assert not (tmp_path / "data" / KEY_FILE).exists()
     stored = (tmp_path / "xdg" / "python_keyring" / "keyring_pass.cfg").read_text()
     assert "[session_2Dpreflight]" in stored and len(kid) == 32  # its escaped service name
+
+
+def test_a_plain_file_keyring_found_by_itself_is_not_a_system_keyring(tmp_path: Path) -> None:
+    # keyrings.alt is installed here; with no Secret Service, `keyring` would fall back on its
+    # plain-text file by itself. That is a file key the school did not allow: refused.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHON_KEYRING_BACKEND"}
+    env.update(XDG_DATA_HOME=str(tmp_path / "xdg"), XDG_CONFIG_HOME=str(tmp_path / "cfg"))
+    env.pop("DBUS_SESSION_BUS_ADDRESS", None)
+    done = subprocess.run(
+        [sys.executable, "-c", _KEY_OF_THIS_DEVICE, str(tmp_path / "data")],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert done.returncode != 0
+    assert "PlaintextKeyring was found, which is not a system keyring" in done.stderr
+    assert not (tmp_path / "xdg" / "python_keyring").exists()

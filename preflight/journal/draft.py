@@ -1,0 +1,183 @@
+"""A preflight in progress, from its start to its sealed record: the kiosk's way in. No Qt.
+
+    draft = begin_preflight(config, who=Person(...), session=SessionInfo(...), mode="staff")
+    draft.record_result(result)             # each check as it finishes; again on "Scan again"
+    draft.affirm("consent_on_file")         # each attestation item the person ticks
+    draft.override("camera.documents", reason, approved_by)   # where the policy allows one
+    sealed = draft.seal(recorder, "Grace Hopper")             # committed before Teams opens
+    draft.record_launch(recorder, how="msteams")              # after the link was opened
+
+Nothing is written before `seal()`: a preflight abandoned half way leaves no record that could
+look complete. `seal()` needs every attestation item of the mode affirmed and a typed name; it
+seals whatever the checks found (a blocked preflight is evidence too), and says in the record
+whether the session was cleared to start.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+from preflight import __version__
+from preflight.attestation import (
+    BUILT_IN_ITEMS,
+    BUILT_IN_POLICY,
+    AttestationItem,
+    items_for,
+    policy_digest,
+)
+from preflight.config import Config, Mode
+from preflight.journal.record import (
+    Attestation,
+    Override,
+    Person,
+    PreflightRecord,
+    SessionInfo,
+    launch_payload,
+    now,
+)
+from preflight.journal.recorder import Recorder
+from preflight.journal.seal import SealedRecord
+from preflight.results import CheckResult
+
+Origin = Literal["kiosk", "command-line"]
+
+
+class NotReadyToSeal(ValueError):
+    """The preflight cannot be signed yet; the message says what is missing."""
+
+
+@dataclass
+class PreflightDraft:
+    who: Person
+    session: SessionInfo
+    mode: Mode
+    config_digest: str
+    origin: Origin
+    items: tuple[AttestationItem, ...]
+    policy_id: str = BUILT_IN_POLICY
+    policy_digest: str = ""
+    started_at: dt.datetime = field(default_factory=now)
+    results: dict[str, CheckResult] = field(default_factory=dict)
+    affirmed: set[str] = field(default_factory=set)
+    overrides: dict[str, Override] = field(default_factory=dict)
+    sealed: SealedRecord | None = None
+
+    def record_result(self, result: CheckResult) -> None:
+        """Keep a check's result; a later run of the same check replaces it."""
+        self._open()
+        self.results[result.id] = result
+        self.overrides.pop(result.id, None)  # an override was for the result it was given on
+
+    def affirm(self, item_id: str) -> None:
+        self._open()
+        if item_id not in {i.id for i in self.items}:
+            raise KeyError(f"no attestation item {item_id!r} in {self.mode} mode")
+        self.affirmed.add(item_id)
+
+    def withdraw(self, item_id: str) -> None:
+        self._open()
+        self.affirmed.discard(item_id)
+
+    def override(self, check_id: str, reason: str, approved_by: str) -> None:
+        """Go ahead despite a failed check, for a written reason someone approved."""
+        self._open()
+        if check_id not in self.results:
+            raise KeyError(f"no result for {check_id} to override")
+        self.overrides[check_id] = Override(check_id, reason, approved_by)
+
+    @property
+    def missing(self) -> tuple[AttestationItem, ...]:
+        """Attestation items not yet affirmed, in their shown order."""
+        return tuple(i for i in self.items if i.id not in self.affirmed)
+
+    @property
+    def cleared(self) -> bool:
+        """Whether the session may start: every check ran, and each one that failed or could
+        not run has an override."""
+        return bool(self.results) and all(
+            r.status in ("pass", "warn", "skipped") or r.id in self.overrides
+            for r in self.results.values()
+        )
+
+    def record(
+        self, signature_name: str, completed_at: dt.datetime | None = None
+    ) -> PreflightRecord:
+        """The record `seal()` would write (for showing before signing)."""
+        return PreflightRecord(
+            who=self.who,
+            mode=self.mode,
+            policy_id=self.policy_id,
+            policy_digest=self.policy_digest,
+            config_digest=self.config_digest,
+            app_version=__version__,
+            session=self.session,
+            checks=tuple(self.results.values()),
+            started_at=self.started_at,
+            completed_at=completed_at or now(),
+            attestations=tuple(
+                Attestation(i.id, i.version) for i in self.items if i.id in self.affirmed
+            ),
+            overrides=tuple(self.overrides.values()),
+            signature_name=signature_name.strip(),
+            origin=self.origin,
+            cleared=self.cleared,
+        )
+
+    def seal(
+        self, recorder: Recorder, signature_name: str, at: dt.datetime | None = None
+    ) -> SealedRecord:
+        """Sign and commit the record to the device's journal; only then may Teams be opened.
+
+        Raises:
+            NotReadyToSeal: no typed name, no check results, or items not yet affirmed.
+            JournalError: the record could not be committed (nothing was written).
+        """
+        self._open()
+        if not signature_name.strip():
+            raise NotReadyToSeal("type your full name to sign")
+        if not self.results:
+            raise NotReadyToSeal("no checks have run yet")
+        if self.missing:
+            raise NotReadyToSeal(
+                "confirm every item before signing; not yet confirmed: "
+                + ", ".join(i.id for i in self.missing)
+            )
+        self.sealed = recorder.append(self.record(signature_name, at).payload())
+        return self.sealed
+
+    def record_launch(
+        self, recorder: Recorder, how: str, at: dt.datetime | None = None
+    ) -> SealedRecord:
+        """A second record: Teams was opened for this sealed, cleared preflight."""
+        if self.sealed is None:
+            raise NotReadyToSeal("the preflight must be sealed before Teams is launched")
+        if not self.cleared:
+            raise NotReadyToSeal("this preflight was not cleared: the session may not start")
+        return recorder.append(launch_payload(self.sealed.record_id, at or now(), how))
+
+    def _open(self) -> None:
+        if self.sealed is not None:
+            raise NotReadyToSeal("this preflight is already sealed; begin a new one")
+
+
+def begin_preflight(
+    config: Config,
+    *,
+    who: Person,
+    session: SessionInfo,
+    mode: Mode = "staff",
+    origin: Origin = "kiosk",
+    items: tuple[AttestationItem, ...] = BUILT_IN_ITEMS,
+) -> PreflightDraft:
+    """Start a preflight: who is at the device, for which session, under which settings."""
+    return PreflightDraft(
+        who=who,
+        session=session,
+        mode=mode,
+        config_digest=config.digest(),
+        origin=origin,
+        items=items_for(mode, items),
+        policy_digest=policy_digest(items),
+    )

@@ -1,0 +1,267 @@
+"""Sealing a preflight: the kiosk's API (begin_preflight) and `preflight check --sign`."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import cv2
+import pytest
+
+from preflight.attestation import BUILT_IN_ITEMS, items_for
+from preflight.config import load_config
+from preflight.journal import NotReadyToSeal, begin_preflight, open_recorder
+from preflight.journal.record import Person, SessionInfo
+from preflight.journal.store import Journal
+from preflight.journal.verify import verify_journal
+from preflight.results import CheckResult
+from tests.conftest import ROOT
+
+DEMO = ROOT / "assets" / "demo" / "room.mp4"
+LINK = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_abc%40thread.v2/0"
+SCHOOL = '[staff]\nname = "Grace Hopper"\nemail = "grace@school.example"\n'
+FILE_KEY = "[journal]\nallow_file_key = true\n"
+
+
+def _journal() -> Path:
+    return Path(os.environ["PREFLIGHT_DATA_DIR"]) / "journal.sqlite3"
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    path = tmp_path / "school.toml"
+    path.write_text(SCHOOL + FILE_KEY)
+    return path
+
+
+@pytest.fixture(scope="module")
+def still(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One frame of the demo room, the letter on the desk readable: a quick camera source."""
+    capture = cv2.VideoCapture(str(DEMO))
+    capture.set(cv2.CAP_PROP_POS_FRAMES, 30)
+    ok, frame = capture.read()
+    capture.release()
+    assert ok
+    path = tmp_path_factory.mktemp("still") / "room.png"
+    cv2.imwrite(str(path), frame)
+    return path
+
+
+def _check(
+    config: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "preflight", "--config", str(config), "check", *args],
+        capture_output=True, text=True, cwd=ROOT, env=env or os.environ.copy(), check=False,
+    )  # fmt: skip
+
+
+# --- the API the kiosk calls -------------------------------------------------------------
+
+
+def _draft(tmp_path: Path):  # type: ignore[no-untyped-def]
+    cfg = load_config(tmp_path / "school.toml")
+    who = Person("Grace Hopper", "grace@school.example", "staff")
+    return cfg, begin_preflight(cfg, who=who, session=SessionInfo(pupils=("Sam",), teams_link=LINK))
+
+
+def test_nothing_is_written_before_seal_and_seal_needs_every_item(
+    config: Path, tmp_path: Path
+) -> None:
+    cfg, draft = _draft(tmp_path)
+    recorder = open_recorder(cfg)
+    draft.record_result(CheckResult(id="camera.people", status="pass", summary="1 person"))
+    with pytest.raises(NotReadyToSeal, match=r"not yet confirmed: .*household_aware"):
+        draft.seal(recorder, "Grace Hopper")
+    for item in draft.items:
+        draft.affirm(item.id)
+    with pytest.raises(NotReadyToSeal, match="full name"):
+        draft.seal(recorder, "   ")
+    assert recorder.journal.count() == 0  # refusals wrote nothing
+    sealed = draft.seal(recorder, "Grace Hopper")
+    payload = sealed.payload
+    assert payload["origin"] == "kiosk" and payload["cleared"] is True
+    assert [a["id"] for a in payload["attestations"]] == [i.id for i in items_for("staff")]
+    with pytest.raises(NotReadyToSeal, match="already sealed"):
+        draft.affirm("no_recording")
+    launch = draft.record_launch(recorder, how="msteams")
+    assert launch.payload["preflight_record"] == sealed.record_id
+    assert verify_journal(recorder.journal).intact and recorder.journal.count() == 2
+
+
+def test_a_failed_check_blocks_launch_until_overridden_and_scan_again_replaces(
+    config: Path, tmp_path: Path
+) -> None:
+    cfg, draft = _draft(tmp_path)
+    recorder = open_recorder(cfg)
+    draft.record_result(CheckResult(id="desktop.windows", status="fail", summary="Zoom is open"))
+    assert not draft.cleared
+    draft.override("desktop.windows", "Captioner joins by Zoom", "Head of SEN")
+    assert draft.cleared
+    # Scan again: the new result replaces the old, and the override (given for the old) goes.
+    draft.record_result(CheckResult(id="desktop.windows", status="fail", summary="Zoom is open"))
+    assert not draft.cleared and not draft.overrides
+    draft.record_result(CheckResult(id="desktop.windows", status="pass", summary="Nothing open"))
+    draft.record_result(CheckResult(id="camera.people", status="error", summary="No camera"))
+    assert not draft.cleared  # a check that could not run never clears a session
+    for item in draft.items:
+        draft.affirm(item.id)
+    sealed = draft.seal(recorder, "Grace Hopper")
+    assert [c["id"] for c in sealed.payload["checks"]] == ["desktop.windows", "camera.people"]
+    assert sealed.payload["cleared"] is False and sealed.payload["verdict"] == "error"
+    with pytest.raises(NotReadyToSeal, match="not cleared"):
+        draft.record_launch(recorder, how="msteams")
+
+
+def test_home_mode_asks_the_parents_items() -> None:
+    home = {i.id for i in items_for("home")}
+    assert {"supervision_arranged", "code_of_conduct_read", "no_recording"} <= home
+    assert "slt_copied" not in home
+    assert len({i.id for i in BUILT_IN_ITEMS}) == len(BUILT_IN_ITEMS)
+
+
+# --- preflight check --sign, end to end --------------------------------------------------
+
+
+def test_check_without_sign_writes_nothing(config: Path, still: Path) -> None:
+    done = _check(config, "--camera", str(still), "--no-desktop", "--json")
+    assert done.returncode == 3, done.stderr  # the letter on the desk is readable
+    report = json.loads(done.stdout)
+    assert report["schema"] == "preflight.report/1" and "record" not in report
+    assert not _journal().exists()
+
+
+def test_check_with_sign_seals_a_verifiable_command_line_record(config: Path, still: Path) -> None:
+    done = _check(
+        config, "--camera", str(still), "--no-desktop", "--json",
+        "--sign", "Grace Hopper", "--attest", "all", "--pupil", "Sam Patel",
+        "--teams-link", LINK, "--start", "2026-11-24T10:00", "--end", "2026-11-24T10:30",
+    )  # fmt: skip
+    assert done.returncode == 3, done.stderr
+    report = json.loads(done.stdout)
+    record = report["record"]
+    assert record["seq"] == 1 and record["cleared"] is False
+    with Journal.open(f"sqlite:///{_journal()}", read_only=True) as journal:
+        assert verify_journal(journal).intact
+        stored = journal.record(record["id"])
+        assert stored is not None
+        payload = stored.sealed.payload
+    assert payload["origin"] == "command-line" and payload["verdict"] == "fail"
+    assert payload["who"] == {
+        "name": "Grace Hopper",
+        "email": "grace@school.example",
+        "role": "staff",
+    }
+    assert (
+        payload["session"]["pupils"] == ["Sam Patel"] and payload["session"]["teams_link"] == LINK
+    )
+    assert [a["id"] for a in payload["attestations"]] == [i.id for i in items_for("staff")]
+    assert {c["id"]: c["status"] for c in payload["checks"]} == {
+        c["id"]: c["status"] for c in report["checks"]
+    }
+    # The record keeps categories, never what the letter says or the messages shown.
+    documents = next(c for c in payload["checks"] if c["id"] == "camera.documents")
+    assert documents["findings"] and all(
+        set(f) <= {"kind", "severity", "box", "pii", "words", "count", "frames_seen", "category"}
+        for f in documents["findings"]
+    )
+    assert "message" not in json.dumps(payload)
+    listing = subprocess.run(
+        [sys.executable, "-m", "preflight", "--config", str(config), "log", "show", record["id"]],
+        capture_output=True, text=True, cwd=ROOT, check=False,
+    )  # fmt: skip
+    assert (
+        "sealed from the command-line" in listing.stdout
+        and "cleared to start: no" in listing.stdout
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        # Every item must be affirmed, as in the kiosk.
+        (["--sign", "Grace Hopper", "--attest", "consent_on_file"], "not affirmed: slt_copied"),
+        (["--sign", "Grace Hopper", "--attest", "consent,all"], "no attestation item consent"),
+        (["--sign", "Grace Hopper"], "not affirmed: consent_on_file"),
+        (["--attest", "all"], "add --sign"),
+        (["--sign", " ", "--attest", "all"], "full name"),
+        # Lessons run on Teams only.
+        (
+            ["--sign", "Grace Hopper", "--attest", "all", "--teams-link", "https://zoom.us/j/123"],
+            "not a Teams meeting",
+        ),
+        (
+            ["--sign", "Grace Hopper", "--attest", "all", "--start", "tomorrow"],
+            "--start: not a date",
+        ),
+        (
+            [
+                "--sign",
+                "Grace Hopper",
+                "--attest",
+                "all",
+                "--start",
+                "2026-11-24T10:00",
+                "--end",
+                "2026-11-24T09:00",
+            ],
+            "--end must be after",
+        ),
+    ],
+)
+def test_check_refuses_to_sign_what_the_kiosk_would_not_and_writes_nothing(
+    config: Path, still: Path, args: list[str], message: str
+) -> None:
+    done = _check(config, "--camera", str(still), "--no-desktop", *args)
+    assert done.returncode == 2 and message in done.stderr, done.stderr
+    assert done.stderr.count("\n") == 1 and not done.stdout  # one line, before any scanning
+    assert not _journal().exists()
+
+
+def test_check_without_an_email_or_a_keyring_says_so_before_scanning(
+    tmp_path: Path, still: Path
+) -> None:
+    no_email = tmp_path / "no-email.toml"
+    no_email.write_text(FILE_KEY)
+    done = _check(
+        no_email,
+        "--camera",
+        str(still),
+        "--no-desktop",
+        "--sign",
+        "Grace Hopper",
+        "--attest",
+        "all",
+    )
+    assert done.returncode == 2 and "school email" in done.stderr
+    no_file_key = tmp_path / "no-file-key.toml"
+    no_file_key.write_text(SCHOOL)
+    env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    done = _check(
+        no_file_key,
+        "--camera",
+        str(still),
+        "--no-desktop",
+        "--sign",
+        "Grace Hopper",
+        "--attest",
+        "all",
+        env=env,
+    )
+    assert done.returncode == 4 and "no usable system keyring" in done.stderr and not done.stdout
+    assert not _journal().exists()
+
+
+def test_check_includes_the_desktop_checks_which_fail_closed_without_a_desktop(
+    config: Path, still: Path
+) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    done = _check(config, "--camera", str(still), "--json", env=env)
+    report = json.loads(done.stdout)
+    statuses = {c["id"]: c["status"] for c in report["checks"]}
+    assert statuses["desktop.windows"] == "error" and statuses["desktop.screen"] == "error"
+    # The readable letter still decides the verdict: a failure outranks a check that could not run.
+    assert done.returncode == 3 and report["verdict"] == "fail"
