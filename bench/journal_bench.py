@@ -38,7 +38,11 @@ def verify_large(records: int = 100_000) -> dict[str, float]:
                 runs.append(time.perf_counter() - start)
             if not report.intact or report.records != records:
                 raise RuntimeError(f"the big journal does not verify: {report.to_dict()}")
-    return {"records": records, "verify_s_median": statistics.median(runs), "verify_s_max": max(runs)}
+    return {
+        "records": records,
+        "verify_s_median": statistics.median(runs),
+        "verify_s_max": max(runs),
+    }
 
 
 def run(records: int = 5000) -> dict[str, float]:

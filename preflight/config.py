@@ -42,6 +42,19 @@ class _Section(BaseModel):
 
 class OrgConfig(_Section):
     name: str = Field(min_length=1, max_length=200)
+    #: A PNG or SVG shown in the kiosk's header; relative paths are from the config file's folder.
+    logo: str = Field(default="", max_length=1000)
+    #: The school's staff email domains; empty accepts any domain that is not a personal mailbox.
+    staff_domains: tuple[str, ...] = ()
+
+
+class KioskConfig(_Section):
+    """The staff preflight window."""
+
+    #: The camera the scan watches (camera:N), or a video file / folder for a demonstration.
+    camera: str = Field(min_length=1, max_length=1000)
+    #: Whether a failed check may be overridden with a written reason and who approved it.
+    allow_overrides: bool
 
 
 class StaffConfig(_Section):
@@ -177,6 +190,7 @@ class Config(_Section):
     modes: ModesConfig
     checks: ChecksConfig
     journal: JournalConfig
+    kiosk: KioskConfig
 
     def mode(self, mode: Mode) -> ModeConfig:
         mode_config: ModeConfig = getattr(self.modes, mode)

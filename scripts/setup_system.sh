@@ -19,6 +19,10 @@ packages=(
   # ...and their own Secret Service for the keyring: a private session bus (dbus-daemon, plus
   # dbus-send from dbus-bin) with gnome-keyring-daemon on it (tests/keyring_service.py).
   gnome-keyring dbus-daemon dbus-bin
+  # The kiosk on a real X11 display: PySide6's xcb platform plugin needs these (without them the
+  # app dies on start under X11 while offscreen tests stay green; tests/ui starts it under Xvfb).
+  libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0
+  libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 libegl1 libfontconfig1 libdbus-1-3
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Creates .venv with Python 3.11+ and installs the project with its UI and test extras.
-# Re-runs the install only when pyproject.toml changed since the last successful one.
+# Re-runs the install only when pyproject.toml or constraints.txt changed since the last one.
 set -euo pipefail
 venv=.venv
-stamp=$venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
+stamp=$venv/.installed-$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)
 [ -f "$stamp" ] && exit 0
 
 python=${PYTHON:-}
@@ -28,6 +28,7 @@ if [ ! -x "$venv/bin/python" ]; then
   fi
 fi
 "$venv/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
-"$venv/bin/python" -m pip install -q --disable-pip-version-check -e ".[ui,dev]"
+# constraints.txt pins every package to the versions the tests and benchmarks were measured with.
+"$venv/bin/python" -m pip install -q --disable-pip-version-check -c constraints.txt -e ".[ui,dev]"
 rm -f "$venv"/.installed-*
 touch "$stamp"

@@ -225,16 +225,17 @@ def test_save_frames_and_video(tmp_path: Path) -> None:
 
 # Hashes taken before props existed: sha256 of the frames' bytes, of repr(labels) without the
 # props field, and of repr(spec fields) without props/desk_page. The exact bytes depend on the
-# OpenCV/NumPy builds in .venv; if those are upgraded, re-measure with the code at a commit
-# before props and update this table (never to make a changed render pass).
+# OpenCV/NumPy builds in .venv (pinned in constraints.txt); if those are upgraded, re-measure
+# with the code at a commit before props (492283e) and update this table (never to make a
+# changed render pass). Last re-measured 2026-12-04 for opencv-contrib-python 5.1.0.95.
 _PINNED = {
     "one_person": (
-        "6492715da2db690d59705d0894edac742dbed594229a23284129cd2e3842e085",
+        "ea6b6c3015170f8d20b913856e279c40d62d5b398ce978d92e98cd97bf707ec7",
         "f6ad5a1851fc283bfecc57177e7459296c79cb301802f854c3f8d03b77005592",
         "19edc069853180d3e1c80e410869b10ca8dc962bd70b5ad674f59f405b89bfa5",
     ),
     "two_people": (
-        "a8640130118452181922ff7f357b1f406f04479fab2ed02e8f18b861c2460724",
+        "4d88369c59996af032baed3aaa63ca07497b199f53a697a5ae2be57a29f1ef2c",
         "be112dc2cbe770482c123cc37c8aa68f4c3c7c1ddf6797db54a49ccc7591ff0f",
         "40143130634c77fb36fe12340ec7229217ef018f4ea2ce9138c9bbd0e756c015",
     ),
@@ -244,25 +245,25 @@ _PINNED = {
         "58a99134c55a0df49f952c4c6505955a7428bb3ab4fcda73dd45262ac8a15ece",
     ),
     "turn_away": (
-        "41db5243c7e5511a93c3960f9e54769f766d04bcae99327fe7a0bd21f3251ff0",
+        "5dd51bef39af0711d5c7722db8684ce31b7f8438e06ea7316f4787dde3c43e9b",
         "f092a42c8859bb6e454b20b017a3d4a21a44d5cd6424ea7254726172223dc6c2",
         "974ced96a56726406cc8ba4b869d1ebf7e404eadbd9024feb95d4e9a1f62b77f",
     ),
     "mounted_moving": (
-        "f9cb67a18fb0fa8e3705dae55a7587e801a420406ed38d8a5d4e9a496488c442",
+        "b31197454ad15d1834f0db2ce909fbe3a5b7db3997b794ba774587e873ea1664",
         "9f44701edb405f80e859e797c633ccecc7d5f7179dc06c5a4e32f3961f58e637",
         "0bce41789fdb4aef7b0717f3f6d799798ec20f33bfd935336f8d994e0f78cad0",
     ),
     "handheld": (
-        "0d4aa334a6b3420d3e59d931a2741b1c00b071069a73815a34284c386bb41ee6",
+        "0acf028d6293e9ff343f42a4931dbf65e57f11b11dbf9a68c2cdeac3e09ebfbb",
         "b0b9f190b92077d05b578e29ec8cbedb5a56c1f91cea2d4e46d6558317e7a129",
         "9b787b82467284b74d8ca26a546082105c04b337bd1456be6093eebbcd223f17",
     ),
 }
 # A hand-held, turning-away custom spec in two rooms, with and without the desk.
 _PINNED_CUSTOM = {
-    1: "7f1bce9b5db394985f2ecdc6634a1a16190ca928e08fd1958a93f608acbca34a",
-    2: "f79be1fecc3ceb49ce3043fc0317bf917fdaa96524f93594c6fafd5580490817",
+    1: "caf3602989448e88e13794b5e062eee9b6fe63f4836266130e1b91002c5970e5",
+    2: "265ed77f3e0689320ad5bd7f1ba03fca4cc0fa6e30f6fb317346016c79ab0727",
 }
 _PINNED_CUSTOM_LABELS = "e8ce578ff1d7b94de40c17b5076824f14039c660f102ae50089bec13e8babbf2"
 

@@ -1,0 +1,45 @@
+"""Who is signing: school email addresses, not personal ones. No Qt.
+
+The policies require staff to use school accounts for all contact with pupils and families, so
+a personal mailbox (Gmail, Outlook.com, iCloud...) is refused with the reason. Where the school
+lists its staff domains, only those are accepted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+_EMAIL = re.compile(r"^[^@\s]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)$")
+
+# Consumer mailbox providers (by domain, or by the name before the country ending).
+_PERSONAL_DOMAINS = frozenset(
+    {
+        "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "hotmail.co.uk", "live.com",
+        "live.co.uk", "msn.com", "yahoo.com", "yahoo.co.uk", "ymail.com", "icloud.com", "me.com",
+        "mac.com", "aol.com", "aol.co.uk", "proton.me", "protonmail.com", "pm.me", "gmx.com",
+        "gmx.co.uk", "gmx.de", "mail.com", "zoho.com", "yandex.com", "tutanota.com", "fastmail.com",
+        "btinternet.com", "sky.com", "virginmedia.com", "talktalk.net", "ntlworld.com",
+        "blueyonder.co.uk", "tiscali.co.uk", "plus.net", "hushmail.com",
+    }
+)  # fmt: skip
+_PERSONAL_NAMES = ("hotmail.", "outlook.", "yahoo.", "live.", "gmx.", "yandex.")
+
+
+def check_school_email(email: str, staff_domains: Sequence[str] = ()) -> str:
+    """The address, tidied, if it can be a school address.
+
+    Raises:
+        ValueError: with the reason, in words a teacher can act on.
+    """
+    text = email.strip()
+    match = _EMAIL.match(text)
+    if not match:
+        raise ValueError("enter your school email address, like name@school.example")
+    domain = match.group(1).lower()
+    if domain in _PERSONAL_DOMAINS or domain.startswith(_PERSONAL_NAMES):
+        raise ValueError(f"{domain} is a personal mailbox; sessions must use your school account")
+    allowed = [d.lower().lstrip("@") for d in staff_domains if d.strip()]
+    if allowed and not any(domain == d or domain.endswith("." + d) for d in allowed):
+        raise ValueError(f"{domain} is not one of the school's domains ({', '.join(allowed)})")
+    return text

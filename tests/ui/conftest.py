@@ -1,0 +1,58 @@
+"""Kiosk tests: real widgets on Qt's offscreen platform (one test starts the app under Xvfb)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+# Before any QApplication exists (pytest-qt makes one on first use).
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from preflight.config import Config, load_config
+from tests.scenes import PersonSpec, SceneSpec, build_scene
+from tests.scenes.builder import save_frames
+
+TEAMS_LINK = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_abc%40thread.v2/0"
+
+
+@pytest.fixture(scope="session")
+def clean_room(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two seconds of a clean room with one person (no desk page): every camera check passes."""
+    frames, _ = build_scene(
+        SceneSpec(
+            seed=5, people=(PersonSpec("astronaut", 180, (640, 420)),), seconds=2.0, desk=False
+        )
+    )
+    folder = tmp_path_factory.mktemp("clean-room")
+    save_frames(frames, folder)
+    return folder
+
+
+@pytest.fixture
+def school(tmp_path: Path) -> Callable[..., Config]:
+    """The school's config; a file key, since these tests have no keyring."""
+
+    def make(*, overrides: bool = False, extra: str = "") -> Config:
+        path = tmp_path / "school.toml"
+        path.write_text(
+            '[org]\nname = "Oakfield Primary School"\n'
+            '[staff]\nname = "Grace Hopper"\nemail = "grace.hopper@oakfield.sch.uk"\n'
+            "[journal]\nallow_file_key = true\n"
+            f"[kiosk]\nallow_overrides = {'true' if overrides else 'false'}\n" + extra
+        )
+        return load_config(path)
+
+    return make
+
+
+@pytest.fixture
+def windows() -> Iterator[list]:  # type: ignore[type-arg]
+    """Windows made by a test, closed (threads joined) afterwards."""
+    made: list = []  # type: ignore[type-arg]
+    yield made
+    for window in made:
+        window.kiosk = False
+        window.close()

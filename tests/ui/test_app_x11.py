@@ -1,0 +1,50 @@
+"""The real app on a real X11 display (Xvfb + openbox): the xcb platform plugin loads and the
+window opens. Offscreen tests cannot show a missing xcb library; this one does."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.conftest import ROOT
+from tests.desktop.xsession import x_session
+
+
+def _window_ids(display: str, name: str) -> list[str]:
+    found = subprocess.run(
+        ["xdotool", "search", "--name", name],
+        env={**os.environ, "DISPLAY": display}, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    return found.stdout.split()
+
+
+def test_main_py_opens_the_kiosk_window_under_x11(tmp_path: Path) -> None:
+    config = tmp_path / "school.toml"
+    config.write_text('[org]\nname = "Oakfield Primary School"\n')
+    with x_session(window_manager=True) as display:
+        env = {
+            **os.environ,
+            "DISPLAY": display,
+            "QT_QPA_PLATFORM": "xcb",
+            "QT_DEBUG_PLUGINS": "0",
+        }
+        app = subprocess.Popen(
+            [sys.executable, "main.py", "--config", str(config), "--demo", "--no-desktop"],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 60
+            ids: list[str] = []
+            while time.monotonic() < deadline and app.poll() is None and not ids:
+                ids = _window_ids(display, "Session Preflight - Oakfield Primary School")
+                time.sleep(0.2)
+            alive = app.poll() is None
+        finally:
+            app.terminate()
+            _, err = app.communicate(timeout=30)
+    assert alive, f"the app exited under X11: {err[-1500:]}"
+    assert ids, f"no kiosk window appeared: {err[-1500:]}"
+    assert "could not load the Qt platform plugin" not in err

@@ -1,0 +1,74 @@
+"""Start the kiosk: `python main.py [--kiosk] [--camera SPEC | --demo] [--config FILE]`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from preflight.config import load_config, resolve_config_path
+from preflight.errors import PreflightError
+from ui.kiosk_window import ADMIN_EXIT, DEMO_SCENE, KioskWindow
+from ui.theme import apply_theme
+
+
+def parse(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="preflight-kiosk", description="The staff preflight.")
+    parser.add_argument(
+        "--config", help="configuration file (default: $PREFLIGHT_CONFIG or the user file)"
+    )
+    parser.add_argument(
+        "--kiosk",
+        action="store_true",
+        help=f"full screen, no window frame; Esc does not leave ({ADMIN_EXIT} does)",
+    )
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument(
+        "--camera", help="camera:N, a video or a folder of images (default from config)"
+    )
+    source.add_argument(
+        "--demo", action="store_true", help="use the demo scene instead of a camera"
+    )
+    parser.add_argument("--no-desktop", action="store_true", help="leave out the desktop checks")
+    return parser.parse_args(list(argv))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse(sys.argv[1:] if argv is None else argv)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setApplicationName("Session Preflight")
+    apply_theme(app)
+    app.styleHints().colorSchemeChanged.connect(lambda _scheme: apply_theme(app))
+    try:
+        config = load_config(args.config)
+    except PreflightError as exc:
+        QMessageBox.critical(None, "Session Preflight", f"The configuration cannot be used:\n{exc}")
+        print(f"preflight-kiosk: {exc}", file=sys.stderr)
+        return exc.exit_code
+    logo = None
+    if config.org.logo:
+        base = resolve_config_path(args.config)
+        logo = Path(config.org.logo)
+        if not logo.is_absolute() and base is not None:
+            logo = base.parent / logo
+    window = KioskWindow(
+        config,
+        camera=str(DEMO_SCENE) if args.demo else args.camera,
+        desktop_checks=not args.no_desktop,
+        kiosk=args.kiosk,
+        logo=logo,
+    )
+    if args.kiosk:
+        window.showFullScreen()
+    else:
+        window.resize(1280, 800)
+        window.show()
+    return int(app.exec())
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,542 @@
+"""The staff preflight window: a progress header, one step per page, and the rules between them.
+
+The window owns the preflight draft (`preflight.journal.begin_preflight`): results go into it as
+they arrive, attestation ticks and overrides too, and it is sealed only on "Sign and record" —
+so closing or killing the app part way leaves no record at all, never a half one. Any failed
+check (or one that could not run) blocks the way on unless overridden where the config allows;
+each warning must be ticked off. Teams opens only after the record is committed.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeyEvent, QKeySequence, QPixmap, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from preflight.config import Config
+from preflight.desktop_scan import DESKTOP_CHECKS, DesktopScanOptions
+from preflight.identity import check_school_email
+from preflight.journal import PreflightDraft, begin_preflight, open_recorder
+from preflight.journal.record import Person, SessionInfo
+from preflight.results import CheckResult, Report
+from preflight.scan import CAMERA_CHECKS, ScanOptions
+from preflight.teams import check_teams_link
+from ui.pages import AttestPage, LaunchPage, Page, ScanPage, SessionPage, SignPage, WhoPage
+from ui.theme import SPACING, STATUSES
+from ui.workers import DesktopWorker, Overlay, ScanWorker, WorkerThreads, run_call
+
+DEMO_SCENE = Path(__file__).resolve().parent.parent / "assets" / "demo" / "room.mp4"
+ADMIN_EXIT = "Ctrl+Alt+Shift+Q"
+
+_FINDING_LABELS = {
+    "person": "Person",
+    "photo": "Picture of a person",
+    "document": "Readable document",
+}
+
+
+class KioskWindow(QMainWindow):
+    """The staff preflight. `camera` is a source spec (camera:N, a video, a folder)."""
+
+    record_sealed = Signal(object)  # SealedRecord
+    launched = Signal(str)  # the link that was opened
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        camera: str | None = None,
+        desktop_checks: bool = True,
+        kiosk: bool = False,
+        logo: Path | None = None,
+        source_factory: Any = None,
+    ) -> None:
+        super().__init__()
+        self.config = config
+        self.camera_spec = camera or config.kiosk.camera
+        self.kiosk = kiosk
+        self._admin_exit = False
+        self.draft: PreflightDraft | None = None
+        self.sealed: Any = None
+        self._scanning: set[str] = set()
+        self._camera_report: Report | None = None
+        self.setWindowTitle(f"Session Preflight - {config.org.name}")
+        self.check_ids = list(CAMERA_CHECKS) + (list(DESKTOP_CHECKS) if desktop_checks else [])
+
+        scan_worker = ScanWorker(
+            ScanOptions.from_config(config, "staff"), source_factory=source_factory
+        )
+        desktop_worker = (
+            DesktopWorker(DesktopScanOptions.from_config(config, list(DESKTOP_CHECKS)))
+            if desktop_checks
+            else None
+        )
+        self.workers = WorkerThreads(scan_worker, desktop_worker)
+        scan_worker.frame_captured.connect(self._on_frame_captured)
+        scan_worker.scan_finished.connect(self._on_scan_finished)
+        scan_worker.scan_failed.connect(self._on_scan_failed)
+        if desktop_worker is not None:
+            desktop_worker.desktop_finished.connect(self._on_desktop_finished)
+
+        staff = config.staff
+        self.who = WhoPage(staff.name, staff.email, staff.role)
+        self.session = SessionPage()
+        self.scan = ScanPage(self.check_ids, config.kiosk.allow_overrides)
+        self.attest = AttestPage()
+        self.sign = SignPage()
+        self.launch = LaunchPage()
+        self.pages: list[Page] = [
+            self.who,
+            self.session,
+            self.scan,
+            self.attest,
+            self.sign,
+            self.launch,
+        ]
+
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(SPACING * 2, SPACING, SPACING * 2, SPACING * 2)
+        outer.addWidget(self._header(logo))
+        self.stack = QStackedWidget()
+        for page in self.pages:
+            self.stack.addWidget(page)
+            page.changed.connect(self._update_buttons)
+        outer.addWidget(self.stack, 1)
+        footer = QHBoxLayout()
+        self.back = QPushButton("&Back")
+        self.back.setAccessibleName("Back")
+        self.next = QPushButton("&Continue")
+        self.next.setObjectName("Primary")
+        self.next.setAccessibleName("Continue")
+        self.next.setDefault(True)
+        footer.addWidget(self.back)
+        footer.addStretch(1)
+        footer.addWidget(self.next)
+        outer.addLayout(footer)
+        self.setCentralWidget(central)
+
+        self.back.clicked.connect(self._on_back)
+        self.next.clicked.connect(self._on_next)
+        self.scan.rescan_requested.connect(self._start_scan)
+        self.scan.retry_requested.connect(self._start_scan)
+        self.scan.demo_requested.connect(self._on_demo_requested)
+        for row in self.scan.rows.values():
+            row.override_requested.connect(self._on_override_requested)
+            row.acknowledged.connect(self._update_gate)
+        self.sign.sign_requested.connect(self._on_sign_requested)
+        self.launch.launch_requested.connect(self._on_launch_requested)
+        self.launch.restart_requested.connect(self._restart)
+        for edit in (self.who.name, self.who.email, self.session.link):
+            edit.returnPressed.connect(self._on_next)
+
+        if kiosk:
+            self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+            self._exit_shortcut = QShortcut(QKeySequence(ADMIN_EXIT), self)
+            self._exit_shortcut.activated.connect(self._on_admin_exit)
+        self._go(0)
+
+    # --- layout ---------------------------------------------------------------------------
+
+    def _header(self, logo: Path | None) -> QWidget:
+        header = QFrame()
+        header.setObjectName("Header")
+        row = QHBoxLayout(header)
+        row.setContentsMargins(0, 0, 0, SPACING)
+        if logo is not None and logo.is_file():
+            picture = QLabel()
+            pixmap = QPixmap(str(logo))
+            if not pixmap.isNull():
+                picture.setPixmap(
+                    pixmap.scaledToHeight(40, Qt.TransformationMode.SmoothTransformation)
+                )
+                picture.setAccessibleName(f"{self.config.org.name} logo")
+                row.addWidget(picture)
+        school = QLabel(self.config.org.name)
+        school.setObjectName("School")
+        row.addWidget(school)
+        row.addStretch(1)
+        self.steps: list[QLabel] = []
+        for number, title in enumerate(("Who", "Session", "Scan", "Confirm", "Sign", "Launch"), 1):
+            step = QLabel(f"{number} {title}")
+            self.steps.append(step)
+            row.addWidget(step)
+        return header
+
+    def _go(self, index: int) -> None:
+        self.stack.setCurrentIndex(index)
+        for i, step in enumerate(self.steps):
+            current = i == index
+            done = i < index
+            step.setText(
+                ("▶ " if current else "✓ " if done else "") + f"{i + 1} {self.pages[i].title}"
+            )
+            step.setStyleSheet(
+                "font-weight: 700; text-decoration: underline;"
+                if current
+                else "color: palette(placeholder-text);"
+            )
+            step.setAccessibleName(
+                f"Step {i + 1} of {len(self.steps)}: {self.pages[i].title}"
+                + (", current" if current else ", done" if done else "")
+            )
+        self._update_buttons()
+        focus = self.pages[index].first_focus()
+        if focus is not None:
+            focus.setFocus()
+
+    @property
+    def index(self) -> int:
+        return self.stack.currentIndex()
+
+    def _update_buttons(self) -> None:
+        page = self.pages[self.index]
+        self.back.setVisible(0 < self.index < 4 or self.index == 4)
+        self.back.setEnabled(self.index in (1, 2, 3, 4))
+        self.next.setVisible(self.index < 4)
+        self.next.setEnabled(page.complete())
+        self.next.setText("Start the &scan" if self.index == 1 else "&Continue")
+
+    # --- moving between steps -------------------------------------------------------------
+
+    def _on_back(self) -> None:
+        if self.index == 2:
+            self.workers.scan_worker.cancel()
+        if self.index > 0:
+            self._go(self.index - 1)
+
+    def _on_next(self) -> None:
+        if not self.next.isEnabled() or not self.next.isVisible():
+            return
+        if self.index == 0 and not self._check_who():
+            return
+        if self.index == 1:
+            if not self._check_session():
+                return
+            self._go(2)
+            self._start_scan()
+            return
+        if self.index == 3:
+            assert self.draft is not None
+            for item_id in self.attest.affirmed():
+                self.draft.affirm(item_id)
+            self.sign.prepare(self._summary_html(), self.who.name.text())
+        self._go(self.index + 1)
+
+    def _check_who(self) -> bool:
+        from ui.pages import show_problem
+
+        try:
+            check_school_email(self.who.email.text(), self.config.org.staff_domains)
+        except ValueError as exc:
+            show_problem(self.who.problem, f"That email cannot be used: {exc}.")
+            self.who.email.setFocus()
+            return False
+        show_problem(self.who.problem, None)
+        return True
+
+    def _check_session(self) -> bool:
+        from ui.pages import show_problem
+
+        try:
+            link = check_teams_link(self.session.link.text())
+        except ValueError as exc:
+            show_problem(self.session.problem, f"That link cannot be used: {exc}.")
+            self.session.link.setFocus()
+            return False
+        start, end = self.session.times()
+        if end <= start:
+            show_problem(self.session.problem, "The session must end after it starts.")
+            self.session.end.setFocus()
+            return False
+        show_problem(self.session.problem, None)
+        who = Person(
+            " ".join(self.who.name.text().split()),
+            self.who.email.text().strip(),
+            self.who.role.currentData(),
+        )
+        info = SessionInfo(
+            pupils=self.session.pupil_names(),
+            group=self.session.group.text().strip() or None,
+            scheduled_start=start,
+            scheduled_end=end,
+            teams_link=link,
+        )
+        self.draft = begin_preflight(self.config, who=who, session=info, mode="staff")
+        self.attest.set_items(self.draft.items)
+        return True
+
+    # --- the scan -------------------------------------------------------------------------
+
+    def _start_scan(self) -> None:
+        if self._scanning:
+            return
+        self._scanning = {"camera"} | ({"desktop"} if self.workers.desktop_worker else set())
+        self.scan.start_checking()
+        self._update_gate()
+        self.workers.scan_requested.emit(self.camera_spec)
+        if self.workers.desktop_worker is not None:
+            self.workers.desktop_requested.emit()
+
+    def _on_demo_requested(self) -> None:
+        self.camera_spec = str(DEMO_SCENE)
+        self._start_scan()
+
+    def _on_frame_captured(self, image: Any, overlays: tuple[Overlay, ...]) -> None:
+        self.scan.camera.show_frame(image, overlays)
+
+    def _on_scan_failed(self, reason: str) -> None:
+        self._scanning.discard("camera")
+        if self.draft is not None:
+            for check in CAMERA_CHECKS:
+                self.draft.record_result(
+                    CheckResult.error(check, f"The camera could not be used: {reason}")
+                )
+        self.scan.show_camera_trouble(reason)
+        self._after_results()
+
+    def _on_scan_finished(self, report: Report) -> None:
+        self._scanning.discard("camera")
+        self._camera_report = report
+        self._take(report)
+        self.scan.camera.set_overlays(_finding_overlays(report))
+        lost = [c for c in report.checks if c.status == "error" and "camera" in c.summary.lower()]
+        if lost:
+            self.scan.show_camera_trouble(lost[0].summary)
+        self._after_results()
+
+    def _on_desktop_finished(self, report: Report) -> None:
+        self._scanning.discard("desktop")
+        self._take(report)
+        self._after_results()
+
+    def _take(self, report: Report) -> None:
+        for result in report.checks:
+            if self.draft is not None:
+                self.draft.record_result(result)
+            self.scan.show_result(result)
+
+    def _after_results(self) -> None:
+        if not self._scanning:
+            self.scan.finished()
+        self._update_gate()
+
+    def _update_gate(self) -> None:
+        ready, reason = self._gate()
+        self.scan.set_gate(ready, reason)
+
+    def _gate(self) -> tuple[bool, str]:
+        if self._scanning:
+            return False, "Checking…"
+        if self.draft is None:
+            return False, "Start from the first step."
+        missing = [c for c in self.check_ids if c not in self.draft.results]
+        if missing:
+            return False, "Some checks have not run yet: scan again."
+        blocked = [
+            r for r in self.draft.results.values()
+            if r.status in ("fail", "error") and r.id not in self.draft.overrides
+        ]  # fmt: skip
+        if blocked:
+            word = STATUSES["fail"].word if blocked[0].status == "fail" else STATUSES["error"].word
+            return (
+                False,
+                f"Sort out the items marked {word}, then scan again. The session cannot start yet.",
+            )
+        if not self.scan.all_acknowledged():
+            return False, "Tick each warning once you have dealt with it."
+        return True, "All clear. Continue to confirm."
+
+    def _on_override_requested(self, check_id: str) -> None:
+        if self.draft is None or not self.config.kiosk.allow_overrides:
+            return
+        dialog = OverrideDialog(check_id, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.draft.override(check_id, dialog.reason(), dialog.approver())
+            self._update_gate()
+
+    # --- sign and launch ------------------------------------------------------------------
+
+    def _summary_html(self) -> str:
+        assert self.draft is not None
+        d = self.draft
+        rows = "".join(
+            f"<li>{html.escape(STATUSES[r.status].mark)} {html.escape(STATUSES[r.status].word)}: "
+            f"{html.escape(r.summary)}</li>"
+            for r in d.results.values()
+        )
+        pupils = ", ".join(d.session.pupils) or (d.session.group or "-")
+        overrides = "".join(
+            f"<li>Override of {html.escape(o.check_id)}: {html.escape(o.reason)} "
+            f"(approved by {html.escape(o.approved_by)})</li>"
+            for o in d.overrides.values()
+        )
+        return (
+            f"<p><b>{html.escape(d.who.name)}</b> ({html.escape(d.who.email)}) for "
+            f"<b>{html.escape(pupils)}</b></p><ul>{rows}{overrides}</ul>"
+            f"<p>{len(d.affirmed)} confirmations ticked.</p>"
+        )
+
+    def _on_sign_requested(self) -> None:
+        from ui.pages import show_problem
+
+        draft = self.draft
+        if draft is None or not self.sign.sign.isEnabled():
+            return
+        self.sign.sign.setEnabled(False)
+        name = self.sign.name.text()
+        config = self.config
+
+        def seal() -> Any:
+            recorder = open_recorder(config)
+            return recorder, draft.seal(recorder, name)
+
+        def done(value: Any) -> None:
+            self._recorder, self.sealed = value
+            self.record_sealed.emit(self.sealed)
+            self.launch.status.setText(
+                f"Record {self.sealed.record_id[:8]} is signed and kept on this computer. "
+                "Open Teams when you are ready to start."
+            )
+            self._go(5)
+
+        def failed(exc: BaseException) -> None:
+            show_problem(
+                self.sign.problem, f"The record could not be kept, so Teams stays closed: {exc}"
+            )
+            self.sign.sign.setEnabled(True)
+
+        run_call(seal, done, failed)
+
+    def _on_launch_requested(self) -> None:
+        draft = self.draft
+        if draft is None or draft.sealed is None or not draft.cleared:
+            return
+        link = draft.session.teams_link or ""
+        if not QDesktopServices.openUrl(QUrl(link)):
+            self.launch.status.setText(
+                f"Teams could not be opened from here. Open this link yourself: {link}"
+            )
+            return
+        self.launch.launch.setEnabled(False)
+        recorder = self._recorder
+
+        def done(_: Any) -> None:
+            self.launch.status.setText("✓ You're ready. Teams is opening; have a good session.")
+            self.launched.emit(link)
+
+        def failed(exc: BaseException) -> None:
+            self.launch.status.setText(
+                f"Teams is opening, but its start time was not recorded: {exc}"
+            )
+
+        run_call(lambda: draft.record_launch(recorder, how=QUrl(link).scheme()), done, failed)
+
+    def _restart(self) -> None:
+        self.draft = None
+        self.sealed = None
+        self.launch.launch.setEnabled(True)
+        for row in self.scan.rows.values():
+            row.set_status("waiting", "")
+        self.scan.camera.show_message("The camera preview appears here during the scan.")
+        self.session.pupils.clear()
+        self.session.group.clear()
+        self.session.link.clear()
+        self._go(1)
+
+    # --- kiosk mode -----------------------------------------------------------------------
+
+    def _on_admin_exit(self) -> None:
+        answer = QMessageBox.question(
+            self,
+            "Leave kiosk mode",
+            "Close Session Preflight? Nothing is recorded for a preflight that was not signed.",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self._admin_exit = True
+            self.close()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self.kiosk and event.key() == Qt.Key.Key_Escape:
+            event.accept()  # Esc never leaves the kiosk
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.kiosk and not self._admin_exit:
+            event.ignore()
+            return
+        self.workers.stop()
+        event.accept()
+
+
+class OverrideDialog(QDialog):
+    """A written reason and who approved it: both needed to go on despite a failed check."""
+
+    def __init__(self, check_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Override a check")
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel(f"Go ahead despite <b>{html.escape(check_id)}</b>? This is recorded.")
+        )
+        form = QFormLayout()
+        self._reason = QPlainTextEdit()
+        self._reason.setAccessibleName("Reason for the override")
+        self._approver = QLineEdit()
+        self._approver.setAccessibleName("Who approved the override")
+        form.addRow("&Reason", self._reason)
+        form.addRow("&Approved by", self._approver)
+        layout.addLayout(form)
+        self._buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        layout.addWidget(self._buttons)
+        self._buttons.accepted.connect(self.accept)
+        self._buttons.rejected.connect(self.reject)
+        self._reason.textChanged.connect(self._update)
+        self._approver.textChanged.connect(self._update)
+        self._update()
+
+    def _update(self) -> None:
+        ok = self._buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(bool(self.reason() and self.approver()))
+
+    def reason(self) -> str:
+        return self._reason.toPlainText().strip()
+
+    def approver(self) -> str:
+        return self._approver.text().strip()
+
+
+def _finding_overlays(report: Report) -> tuple[Overlay, ...]:
+    overlays = []
+    for check in report.checks:
+        for finding in check.findings:
+            if finding.box_xyxy is None or finding.kind not in _FINDING_LABELS:
+                continue
+            status = {"info": "pass", "warn": "warn", "fail": "fail"}[finding.severity]
+            label = _FINDING_LABELS[finding.kind]
+            if finding.kind == "person" and finding.severity != "info":
+                label = "Extra person"
+            overlays.append(Overlay(finding.box_xyxy, label, status))
+    return tuple(overlays)

@@ -1,0 +1,216 @@
+"""Every thread of the kiosk lives here. Workers emit values; only the GUI thread touches widgets.
+
+- `ScanWorker` owns the camera source and the detectors (MediaPipe objects are created, used and
+  closed on its thread) and runs one camera scan at a time, emitting each frame for the preview.
+- `DesktopWorker` runs the desktop checks beside it (they share no state with the camera's).
+- `run_call()` runs a short blocking call (sealing into the journal: keyring, disk sync) on the
+  thread pool and hands its result back on the GUI thread.
+
+Cancellation is cooperative (a flag the loops read); a thread is never terminated.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QObject, QRunnable, Qt, QThread, QThreadPool, Signal, Slot
+from PySide6.QtGui import QImage
+
+from preflight.desktop_scan import DESKTOP_CHECKS, DesktopScanOptions, run_desktop
+from preflight.errors import PreflightError
+from preflight.frames import FrameSource, open_source
+from preflight.results import CheckResult, Report
+from preflight.scan import CameraAnalyzer, FrameAnalysed, ScanFinished, ScanOptions, run_scan
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """A box to draw on the preview, in frame pixels, with its words and status."""
+
+    box_xyxy: tuple[float, float, float, float]
+    label: str
+    status: str
+
+
+def to_qimage(pixels_bgr: np.ndarray) -> QImage:
+    """A deep copy of a BGR frame as a QImage (safe to hand to another thread)."""
+    height, width = pixels_bgr.shape[:2]
+    rgb = np.ascontiguousarray(pixels_bgr[:, :, ::-1])
+    return QImage(rgb.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
+
+
+class ScanWorker(QObject):
+    """Camera scans on their own thread: `scan` through a queued signal, `cancel` from anywhere."""
+
+    frame_captured = Signal(QImage, object)  # the frame, tuple[Overlay, ...]
+    scan_started = Signal(str)
+    scan_finished = Signal(object)  # Report
+    scan_failed = Signal(str)  # the source could not be opened: a reason for the teacher
+    closed = Signal()
+
+    def __init__(
+        self,
+        options: ScanOptions,
+        *,
+        pace_files: bool = True,
+        source_factory: Callable[..., FrameSource] | None = None,
+    ) -> None:
+        super().__init__()
+        self._options = options
+        self._open = source_factory or open_source
+        self._analyzer: CameraAnalyzer | None = None
+        self._cancel = threading.Event()
+        self._pace = pace_files
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @Slot(str)
+    def scan(self, spec: str) -> None:
+        self._cancel.clear()
+        try:
+            source = self._open(spec, fps=self._options.fps, seconds=self._options.seconds)
+        except PreflightError as exc:
+            self.scan_failed.emit(str(exc))
+            return
+        try:
+            if self._analyzer is None:
+                self._analyzer = CameraAnalyzer(self._options)
+            self.scan_started.emit(source.name)
+            # Files play back at their own pace, as a camera would deliver them.
+            paced = self._pace and not spec.startswith("camera:")
+            start = time.monotonic()
+            with source:
+                for event in run_scan(source, self._analyzer, cancel=self._cancel.is_set):
+                    if isinstance(event, FrameAnalysed):
+                        if paced:
+                            wait = start + event.frame.timestamp_ms / 1000 - time.monotonic()
+                            if wait > 0:
+                                self._cancel.wait(wait)
+                        faces = event.observation.faces
+                        overlays = tuple(
+                            Overlay(tuple(float(v) for v in box), "Face", "running")  # type: ignore[arg-type]
+                            for box in (faces.xyxy if faces is not None else ())
+                        )
+                        self.frame_captured.emit(to_qimage(event.frame.pixels_bgr), overlays)
+                    elif isinstance(event, ScanFinished):
+                        self.scan_finished.emit(event.report)
+        except PreflightError as exc:
+            self.scan_failed.emit(str(exc))
+
+    @Slot()
+    def close(self) -> None:
+        """Close the detectors on the thread that made them."""
+        if self._analyzer is not None:
+            self._analyzer.close()
+            self._analyzer = None
+        self.closed.emit()
+
+
+class DesktopWorker(QObject):
+    """The desktop checks (windows, tabs, wallpaper, screen text) on their own thread."""
+
+    desktop_finished = Signal(object)  # Report
+
+    def __init__(self, options: DesktopScanOptions) -> None:
+        super().__init__()
+        self._options = options
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            report = run_desktop(self._options)
+        except Exception as exc:  # fail closed: every desktop check is an error with the reason
+            report = Report(
+                source="desktop",
+                checks=tuple(
+                    CheckResult.error(check, f"The desktop checks stopped: {exc}")
+                    for check in DESKTOP_CHECKS
+                ),
+            )
+        self.desktop_finished.emit(report)
+
+
+class WorkerThreads(QObject):
+    """Starts the scan and desktop workers on their threads, and stops them cleanly."""
+
+    scan_requested = Signal(str)
+    desktop_requested = Signal()
+    close_requested = Signal()
+
+    def __init__(self, scan: ScanWorker, desktop: DesktopWorker | None) -> None:
+        super().__init__()
+        self.scan_worker, self.desktop_worker = scan, desktop
+        self._scan_thread = QThread()
+        self._scan_thread.setObjectName("preflight-scan")
+        scan.moveToThread(self._scan_thread)
+        self.scan_requested.connect(scan.scan)
+        self.close_requested.connect(scan.close)
+        self._desktop_thread: QThread | None = None
+        if desktop is not None:
+            self._desktop_thread = QThread()
+            self._desktop_thread.setObjectName("preflight-desktop")
+            desktop.moveToThread(self._desktop_thread)
+            self.desktop_requested.connect(desktop.run)
+            self._desktop_thread.start()
+        self._scan_thread.start()
+
+    def stop(self, timeout_ms: int = 15000) -> None:
+        """Cancel the scan, close the detectors on their thread, and join both threads."""
+        self.scan_worker.cancel()
+        done = threading.Event()
+        self.scan_worker.closed.connect(lambda: done.set(), Qt.ConnectionType.DirectConnection)
+        self.close_requested.emit()
+        done.wait(timeout_ms / 1000)
+        for thread in (self._scan_thread, self._desktop_thread):
+            if thread is not None:
+                thread.quit()
+                thread.wait(timeout_ms)
+
+
+class _CallSignals(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+
+
+class _Call(QRunnable):
+    def __init__(self, fn: Callable[[], Any], signals: _CallSignals) -> None:
+        super().__init__()
+        self._fn, self._signals = fn, signals
+
+    def run(self) -> None:
+        try:
+            value = self._fn()
+        except Exception as exc:
+            self._signals.failed.emit(exc)
+        else:
+            self._signals.done.emit(value)
+
+
+_live_calls: set[_CallSignals] = set()
+
+
+def run_call(
+    fn: Callable[[], Any],
+    on_done: Callable[[Any], None],
+    on_failed: Callable[[BaseException], None],
+) -> None:
+    """Run `fn` on the thread pool; its result (or exception) arrives on the GUI thread."""
+    signals = _CallSignals()
+    _live_calls.add(signals)
+
+    def finish(handler: Callable[[Any], None]) -> Callable[[Any], None]:
+        def slot(value: Any) -> None:
+            _live_calls.discard(signals)
+            handler(value)
+
+        return slot
+
+    signals.done.connect(finish(on_done))
+    signals.failed.connect(finish(on_failed))
+    QThreadPool.globalInstance().start(_Call(fn, signals))
