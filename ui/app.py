@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from preflight.config import load_config, resolve_config_path
 from preflight.errors import PreflightError
+from ui import theme
 from ui.kiosk_window import ADMIN_EXIT, DEMO_SCENE, KioskWindow
 from ui.theme import apply_theme
 
@@ -33,6 +34,9 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
         "--demo", action="store_true", help="use the demo scene instead of a camera"
     )
     parser.add_argument("--no-desktop", action="store_true", help="leave out the desktop checks")
+    parser.add_argument(
+        "--theme", choices=("system", "light", "dark"), default="system", help="colour scheme"
+    )
     return parser.parse_args(list(argv))
 
 
@@ -41,6 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("Session Preflight")
+    theme.forced_scheme = None if args.theme == "system" else args.theme
     apply_theme(app)
     app.styleHints().colorSchemeChanged.connect(lambda _scheme: apply_theme(app))
     try:

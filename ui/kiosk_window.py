@@ -357,10 +357,13 @@ class KioskWindow(QMainWindow):
             if r.status in ("fail", "error") and r.id not in self.draft.overrides
         ]  # fmt: skip
         if blocked:
-            word = STATUSES["fail"].word if blocked[0].status == "fail" else STATUSES["error"].word
+            words = [
+                STATUSES[s].word for s in ("fail", "error") if s in {r.status for r in blocked}
+            ]
             return (
                 False,
-                f"Sort out the items marked {word}, then scan again. The session cannot start yet.",
+                f"Sort out the items marked {' or '.join(words)}, then scan again. "
+                "The session cannot start yet.",
             )
         if not self.scan.all_acknowledged():
             return False, "Tick each warning once you have dealt with it."

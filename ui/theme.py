@@ -35,7 +35,13 @@ STATUSES: dict[str, Status] = {
 }
 
 
+#: "light" or "dark" to override the system's scheme (`--theme`); None follows the system.
+forced_scheme: str | None = None
+
+
 def is_dark() -> bool:
+    if forced_scheme is not None:
+        return forced_scheme == "dark"
     hints = QGuiApplication.styleHints()
     return bool(hints.colorScheme() == Qt.ColorScheme.Dark)
 
@@ -105,7 +111,7 @@ def apply_theme(app: QApplication) -> None:
                                font-weight: 600; }}
         QPushButton#Primary:disabled {{ background: {line}; color: palette(placeholder-text); }}
         QPushButton#Primary:focus {{ border: 2px solid {"#e8eaed" if dark else "#0b3d91"}; }}
-        QLineEdit, QDateTimeEdit, QComboBox, QPlainTextEdit {{
+        QLineEdit, QComboBox, QPlainTextEdit {{
             padding: 6px; border: 1px solid {line}; border-radius: 6px;
             background: palette(base); }}
         QLineEdit:focus, QDateTimeEdit:focus, QComboBox:focus {{ border: 2px solid {accent}; }}
