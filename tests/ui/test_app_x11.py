@@ -48,3 +48,21 @@ def test_main_py_opens_the_kiosk_window_under_x11(tmp_path: Path) -> None:
     assert alive, f"the app exited under X11: {err[-1500:]}"
     assert ids, f"no kiosk window appeared: {err[-1500:]}"
     assert "could not load the Qt platform plugin" not in err
+
+
+def test_without_a_display_it_says_so_in_one_line() -> None:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    done = subprocess.run(
+        [sys.executable, "main.py"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "no display" in done.stderr
