@@ -341,6 +341,12 @@ class KioskWindow(QMainWindow):
         self._update_gate()
 
     def _update_gate(self) -> None:
+        if self.draft is not None and self.draft.sealed is None:
+            for row in self.scan.rows.values():
+                if row.check_id in self.draft.results:
+                    self.draft.acknowledge(
+                        row.check_id, row.status == "warn" and row.all_acknowledged()
+                    )
         ready, reason = self._gate()
         self.scan.set_gate(ready, reason)
 

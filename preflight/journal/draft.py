@@ -3,6 +3,7 @@
     draft = begin_preflight(config, who=Person(...), session=SessionInfo(...), mode="staff")
     draft.record_result(result)             # each check as it finishes; again on "Scan again"
     draft.affirm("consent_on_file")         # each attestation item the person ticks
+    draft.acknowledge("camera.documents")   # each warning ticked off as dealt with
     draft.override("camera.documents", reason, approved_by)   # where the policy allows one
     sealed = draft.seal(recorder, "Grace Hopper")             # committed before Teams opens
     draft.record_launch(recorder, how="msteams")              # after the link was opened
@@ -62,13 +63,24 @@ class PreflightDraft:
     results: dict[str, CheckResult] = field(default_factory=dict)
     affirmed: set[str] = field(default_factory=set)
     overrides: dict[str, Override] = field(default_factory=dict)
+    acknowledged: set[str] = field(default_factory=set)
     sealed: SealedRecord | None = None
 
     def record_result(self, result: CheckResult) -> None:
         """Keep a check's result; a later run of the same check replaces it."""
         self._open()
         self.results[result.id] = result
-        self.overrides.pop(result.id, None)  # an override was for the result it was given on
+        # An override or acknowledgement was for the result it was given on.
+        self.overrides.pop(result.id, None)
+        self.acknowledged.discard(result.id)
+
+    def acknowledge(self, check_id: str, done: bool = True) -> None:
+        """The person ticked off (or un-ticked) a check's warnings as dealt with."""
+        self._open()
+        if done and self.results.get(check_id) is not None:
+            self.acknowledged.add(check_id)
+        else:
+            self.acknowledged.discard(check_id)
 
     def affirm(self, item_id: str) -> None:
         self._open()
@@ -123,6 +135,7 @@ class PreflightDraft:
             signature_name=signature_name.strip(),
             origin=self.origin,
             cleared=self.cleared,
+            acknowledged=tuple(c for c in self.results if c in self.acknowledged),
         )
 
     def seal(

@@ -114,6 +114,8 @@ class PreflightRecord:
     origin: str = "kiosk"
     #: Whether the session was cleared to start (every failure overridden with a reason).
     cleared: bool = False
+    #: Checks with warnings the person ticked off as dealt with, one by one.
+    acknowledged: tuple[str, ...] = ()
 
     @property
     def verdict(self) -> Verdict:
@@ -145,6 +147,7 @@ class PreflightRecord:
                 {"check": o.check_id, "reason": o.reason, "approved_by": o.approved_by}
                 for o in self.overrides
             ],
+            "acknowledged_warnings": list(self.acknowledged),
             "verdict": self.verdict,
             "cleared": self.cleared,
             "origin": self.origin,

@@ -168,6 +168,9 @@ def render(stored: StoredRecord, integrity: str) -> str:
             or "-"
         )
     )
+    acknowledged = [_text(a) for a in _list(payload.get("acknowledged_warnings"))]
+    if acknowledged:
+        lines.append("  warnings ticked off as dealt with: " + ", ".join(acknowledged))
     for o in (_dict(o) for o in _list(payload.get("overrides"))):
         lines.append(
             f"  override: {_text(o.get('check'))} - {_text(o.get('reason'))} "

@@ -116,6 +116,23 @@ def test_a_failed_check_blocks_launch_until_overridden_and_scan_again_replaces(
         draft.record_launch(recorder, how="msteams")
 
 
+def test_warnings_ticked_off_are_recorded_until_the_check_runs_again(
+    config: Path, tmp_path: Path
+) -> None:
+    cfg, draft = _draft(tmp_path)
+    warn = CheckResult(id="camera.documents", status="warn", summary="Readable text on camera")
+    draft.record_result(warn)
+    draft.acknowledge("camera.documents")
+    draft.record_result(warn)  # scanned again: a new result needs a new tick
+    assert not draft.acknowledged
+    draft.acknowledge("camera.documents")
+    for item in draft.items:
+        draft.affirm(item.id)
+    sealed = draft.seal(open_recorder(cfg), "Grace Hopper")
+    assert sealed.payload["acknowledged_warnings"] == ["camera.documents"]
+    assert sealed.payload["cleared"] is True  # a warning does not block, once dealt with
+
+
 def test_home_mode_asks_the_parents_items() -> None:
     home = {i.id for i in items_for("home")}
     assert {"supervision_arranged", "code_of_conduct_read", "no_recording"} <= home
