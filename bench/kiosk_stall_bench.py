@@ -9,6 +9,7 @@ Target (issue 6): the UI thread never blocks longer than 50 ms.
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import sys
@@ -31,7 +32,7 @@ def run(scans: int = 5) -> dict[str, float]:
         return _measure(scans)
 
 
-def _measure(scans: int) -> dict[str, float]:
+def _measure(scans: int, desktop: bool = True) -> dict[str, float]:
     from PySide6.QtCore import QElapsedTimer, QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -45,7 +46,7 @@ def _measure(scans: int) -> dict[str, float]:
     config.write_text('[staff]\nname = "Grace Hopper"\nemail = "grace@school.example"\n')
     app = QApplication(sys.argv[:1])
     apply_theme(app)
-    window = KioskWindow(load_config(config), camera=str(DEMO_SCENE), desktop_checks=True)
+    window = KioskWindow(load_config(config), camera=str(DEMO_SCENE), desktop_checks=desktop)
     window.resize(1280, 800)
     window.show()
     stalls: list[float] = []
@@ -64,6 +65,16 @@ def _measure(scans: int) -> dict[str, float]:
         frames += 1
 
     window.workers.scan_worker.frame_captured.connect(count)
+    # The kiosk warms its workers up while the teacher fills in the first two steps.
+    warm = {"scan"} | ({"desktop"} if desktop else set())
+    window.workers.scan_worker.warmed_up.connect(lambda: warm.discard("scan"))
+    if window.workers.desktop_worker is not None:
+        window.workers.desktop_worker.warmed_up.connect(lambda: warm.discard("desktop"))
+    warm_start = time.monotonic()
+    while warm and time.monotonic() - warm_start < 60:
+        app.processEvents()
+        time.sleep(0.005)
+    warm_up_s = time.monotonic() - warm_start
     timer = QTimer()
     timer.setInterval(int(TICK_MS))
     timer.timeout.connect(tick)
@@ -74,8 +85,9 @@ def _measure(scans: int) -> dict[str, float]:
     window.session.link.setText(
         "https://teams.microsoft.com/l/meetup-join/19%3ameeting_abc%40thread.v2/0"
     )
-    scan_seconds = []
+    scan_seconds, worst_per_scan = [], []
     for i in range(scans):
+        before = len(stalls)
         start = time.monotonic()
         if i == 0:
             window.next.click()  # starts the first scan
@@ -85,8 +97,12 @@ def _measure(scans: int) -> dict[str, float]:
             app.processEvents()
             time.sleep(0.001)
         scan_seconds.append(time.monotonic() - start)
+        worst_per_scan.append(max(stalls[before:], default=0.0))
     timer.stop()
     window.close()
+    window.deleteLater()
+    app.processEvents()
+    app.shutdown()  # PySide6: tear Qt down now, not during interpreter shutdown
     stalls.sort()
     return {
         "scans": scans,
@@ -97,6 +113,8 @@ def _measure(scans: int) -> dict[str, float]:
         "stall_ms_max": stalls[-1],
         "stalls_over_50ms": sum(1 for s in stalls if s > 50),
         "scan_s_median": statistics.median(scan_seconds),
+        "worst_stall_ms_per_scan": worst_per_scan,  # type: ignore[dict-item]
+        "warm_up_s": warm_up_s,
     }
 
 
@@ -110,9 +128,13 @@ def markdown(r: dict[str, float]) -> str:
             f"| stalls over 50 ms | {r['stalls_over_50ms']:.0f} of {r['ticks']:.0f} ticks |",
             f"| frames shown live | {r['frames_shown']:.0f} |",
             f"| one scan, start to all results, median | {r['scan_s_median']:.1f} s |",
+            f"| workers' warm-up at start (while the first steps are filled in) | {r['warm_up_s']:.1f} s |",
         ]
     )
 
 
 if __name__ == "__main__":
-    print(markdown(run(int(sys.argv[1]) if len(sys.argv) > 1 else 5)))
+    # Its own process: Qt, the X display and the worker threads stay out of other benchmarks.
+    args = [a for a in sys.argv[1:] if a != "--json"]
+    result = run(int(args[0]) if args else 5)
+    print(json.dumps(result) if "--json" in sys.argv else markdown(result))

@@ -9,6 +9,7 @@ import argparse
 import json
 import os
 import platform
+import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +18,7 @@ import camera_bench
 import desktop_bench
 import documents_bench
 import journal_bench
+import kiosk_stall_bench
 import scan_timing
 import screen_bench
 
@@ -39,6 +41,12 @@ def main() -> None:
     (out / "desktop.json").write_text(json.dumps(desktop, indent=2))
     screen = screen_bench.run(60, screen_bench.HELD_OUT_SEED)
     (out / "screen.json").write_text(json.dumps(screen, indent=2, default=float))
+    kiosk_run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "kiosk_stall_bench.py"), "5", "--json"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    kiosk = json.loads(kiosk_run.stdout.strip().splitlines()[-1])
+    (out / "kiosk.json").write_text(json.dumps(kiosk, indent=2))
     journal = journal_bench.run()
     journal_big = journal_bench.verify_large()
     (out / "journal.json").write_text(json.dumps({**journal, "large": journal_big}, indent=2))
@@ -55,6 +63,7 @@ def main() -> None:
             scan_timing.markdown(timing),
             desktop_bench.markdown(desktop),
             screen_bench.markdown(screen["summary"]),  # type: ignore[arg-type]
+            kiosk_stall_bench.markdown(kiosk),
             journal_bench.markdown(journal, journal_big),
         ]
     )  # type: ignore[arg-type]

@@ -11,6 +11,7 @@ Cancellation is cooperative (a flag the loops read); a thread is never terminate
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -23,7 +24,7 @@ from PySide6.QtGui import QImage
 
 from preflight.desktop_scan import DESKTOP_CHECKS, DesktopScanOptions, run_desktop
 from preflight.errors import PreflightError
-from preflight.frames import FrameSource, open_source
+from preflight.frames import Frame, FrameSource, open_source
 from preflight.results import CheckResult, Report
 from preflight.scan import CameraAnalyzer, FrameAnalysed, ScanFinished, ScanOptions, run_scan
 
@@ -51,6 +52,7 @@ class ScanWorker(QObject):
     scan_started = Signal(str)
     scan_finished = Signal(object)  # Report
     scan_failed = Signal(str)  # the source could not be opened: a reason for the teacher
+    warmed_up = Signal()
     closed = Signal()
 
     def __init__(
@@ -69,6 +71,18 @@ class ScanWorker(QObject):
 
     def cancel(self) -> None:
         self._cancel.set()
+
+    @Slot()
+    def warm_up(self) -> None:
+        """Load the models and run them once before the first scan: loading holds Python's
+        interpreter lock for long stretches, which would stall the window mid-scan."""
+        with contextlib.suppress(PreflightError):  # the scan reports what is missing
+            if self._analyzer is None:
+                self._analyzer = CameraAnalyzer(self._options)
+            blank = np.full((720, 1280, 3), 128, np.uint8)
+            self._analyzer.analyse(Frame(blank, 0.0, 0))
+            self._analyzer.reset()
+        self.warmed_up.emit()
 
     @Slot(str)
     def scan(self, spec: str) -> None:
@@ -116,10 +130,19 @@ class DesktopWorker(QObject):
     """The desktop checks (windows, tabs, wallpaper, screen text) on their own thread."""
 
     desktop_finished = Signal(object)  # Report
+    warmed_up = Signal()
 
     def __init__(self, options: DesktopScanOptions) -> None:
         super().__init__()
         self._options = options
+
+    @Slot()
+    def warm_up(self) -> None:
+        """Run the desktop checks once, unseen, so their first imports and library loads (X11,
+        screen capture, detectors) happen before the teacher's first scan."""
+        with contextlib.suppress(Exception):  # the real run reports it
+            run_desktop(self._options)
+        self.warmed_up.emit()
 
     @Slot()
     def run(self) -> None:
@@ -142,6 +165,7 @@ class WorkerThreads(QObject):
     scan_requested = Signal(str)
     desktop_requested = Signal()
     close_requested = Signal()
+    warm_up_requested = Signal()
 
     def __init__(self, scan: ScanWorker, desktop: DesktopWorker | None) -> None:
         super().__init__()
@@ -151,14 +175,17 @@ class WorkerThreads(QObject):
         scan.moveToThread(self._scan_thread)
         self.scan_requested.connect(scan.scan)
         self.close_requested.connect(scan.close)
+        self.warm_up_requested.connect(scan.warm_up)
         self._desktop_thread: QThread | None = None
         if desktop is not None:
             self._desktop_thread = QThread()
             self._desktop_thread.setObjectName("preflight-desktop")
             desktop.moveToThread(self._desktop_thread)
             self.desktop_requested.connect(desktop.run)
+            self.warm_up_requested.connect(desktop.warm_up)
             self._desktop_thread.start()
         self._scan_thread.start()
+        self.warm_up_requested.emit()  # while the teacher fills in the first steps
 
     def stop(self, timeout_ms: int = 15000) -> None:
         """Cancel the scan, close the detectors on their thread, and join both threads."""
