@@ -348,7 +348,7 @@ class KioskWindow(QMainWindow):
                         row.check_id, row.status == "warn" and row.all_acknowledged()
                     )
         ready, reason = self._gate()
-        self.scan.set_gate(ready, reason)
+        self.scan.set_gate(ready, reason, checking=bool(self._scanning))
 
     def _gate(self) -> tuple[bool, str]:
         if self._scanning:

@@ -379,9 +379,10 @@ class ScanPage(Page):
                 row.set_status("error", "The camera could not be used")
         self.again.setEnabled(True)
 
-    def set_gate(self, ready: bool, reason: str) -> None:
+    def set_gate(self, ready: bool, reason: str, *, checking: bool = False) -> None:
         self._ready = ready
-        self.gate.setText(("✓ " if ready else "✕ ") + reason)
+        mark = STATUSES["running" if checking else "pass" if ready else "fail"].mark
+        self.gate.setText(f"{mark} {reason}")
         self.changed.emit()
 
     def all_acknowledged(self) -> bool:

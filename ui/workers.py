@@ -99,19 +99,28 @@ class ScanWorker(QObject):
             # Files play back at their own pace, as a camera would deliver them.
             paced = self._pace and not spec.startswith("camera:")
             start = time.monotonic()
+            overlays: tuple[Overlay, ...] = ()
+
+            def show(pixels: np.ndarray, timestamp_ms: float) -> None:
+                if paced:
+                    wait = start + timestamp_ms / 1000 - time.monotonic()
+                    if wait > 0:
+                        self._cancel.wait(wait)
+                self.frame_captured.emit(to_qimage(pixels), overlays)
+
+            every_picture = source.previews_every_picture
+            if every_picture:
+                source.preview = show  # the preview runs at the capture rate, not the analysis rate
             with source:
                 for event in run_scan(source, self._analyzer, cancel=self._cancel.is_set):
                     if isinstance(event, FrameAnalysed):
-                        if paced:
-                            wait = start + event.frame.timestamp_ms / 1000 - time.monotonic()
-                            if wait > 0:
-                                self._cancel.wait(wait)
                         faces = event.observation.faces
                         overlays = tuple(
                             Overlay(tuple(float(v) for v in box), "Face", "running")  # type: ignore[arg-type]
                             for box in (faces.xyxy if faces is not None else ())
                         )
-                        self.frame_captured.emit(to_qimage(event.frame.pixels_bgr), overlays)
+                        if not every_picture:
+                            show(event.frame.pixels_bgr, event.frame.timestamp_ms)
                     elif isinstance(event, ScanFinished):
                         self.scan_finished.emit(event.report)
         except PreflightError as exc:

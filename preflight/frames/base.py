@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,6 +51,15 @@ class FrameSource(Closing, abc.ABC):
     kind: str = ""
     #: How the source was named by the user, for reports.
     name: str = ""
+    #: Called with every picture the source reads (pixels, timestamp_ms), analysed or not, for
+    #: a live preview only (sources that thin their input to the analysis rate call it for the
+    #: pictures they skip too). It must not keep the pixels.
+    preview: Callable[[npt.NDArray[np.uint8], float], None] | None = None
+
+    @property
+    def previews_every_picture(self) -> bool:
+        """True when `preview` sees every picture read, not just the analysed frames."""
+        return False
 
     @property
     def is_single_image(self) -> bool:

@@ -183,10 +183,16 @@ class _CaptureSource(FrameSource):
             raw_index += 1
             if self._pacer.done(timestamp_ms):
                 return
+            if self.preview is not None:
+                self.preview(pixels, timestamp_ms)
             if self._pacer.take(timestamp_ms):
                 yield Frame(pixels, timestamp_ms, index)
                 index += 1
             pixels = None
+
+    @property
+    def previews_every_picture(self) -> bool:
+        return True
 
     def close(self) -> None:
         self._capture.release()

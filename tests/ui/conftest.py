@@ -31,6 +31,21 @@ def clean_room(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+@pytest.fixture(scope="session")
+def poster_room(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two seconds of a room with a poster on the wall: readable text, no personal data (a warning)."""
+    from tests.scenes.props import PropSpec
+
+    poster = PropSpec("document", "poster", (930, 330), 420, surface="wall", seed=2)
+    frames, _ = build_scene(
+        SceneSpec(seed=7, people=(PersonSpec("grace_hopper", 170, (420, 400)),), props=(poster,),
+                  desk_page=False, room=1, seconds=2.0)
+    )  # fmt: skip
+    folder = tmp_path_factory.mktemp("poster-room")
+    save_frames(frames, folder)
+    return folder
+
+
 @pytest.fixture
 def school(tmp_path: Path) -> Callable[..., Config]:
     """The school's config; a file key, since these tests have no keyring."""

@@ -66,3 +66,27 @@ def test_without_a_display_it_says_so_in_one_line() -> None:
         check=False,
     )
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and "no display" in done.stderr
+
+
+def test_the_whole_flow_by_keyboard_in_the_real_app(tmp_path: Path, clean_room: Path) -> None:
+    from preflight.journal.store import Journal
+    from preflight.journal.verify import verify_journal
+    from tests.ui.keyboard_run import run
+
+    result = run(str(clean_room), tmp_path / "shots", tmp_path / "work")
+    assert "could not load the Qt platform plugin" not in result.stderr
+    assert [p.name for p in result.screenshots] == [
+        "1-who.png", "2-session.png", "3-scan-live.png", "3-scan-done.png",
+        "4-confirm.png", "5-sign.png", "6-recorded.png", "7-ready.png",
+    ]  # fmt: skip
+    # The desktop's URL opener got exactly the meeting link (Qt capitalises percent-escapes).
+    assert result.opened_urls == [
+        "https://teams.microsoft.com/l/meetup-join/19%3Ameeting_abc%40thread.v2/0"
+    ]
+    with Journal.open(
+        f"sqlite:///{result.data_dir / 'journal.sqlite3'}", read_only=True
+    ) as journal:
+        assert verify_journal(journal).intact
+        with journal.snapshot() as conn:
+            kinds = [r.sealed.payload["kind"] for r in journal.all_records(conn)]
+    assert kinds == ["preflight", "launch"]

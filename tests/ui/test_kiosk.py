@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QObject, Qt, QUrl, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
+    QApplication,
     QCheckBox,
     QComboBox,
+    QDialogButtonBox,
     QLineEdit,
+    QPushButton,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
@@ -24,8 +29,9 @@ from preflight.frames import Frame, FrameSource
 from preflight.frames.sources import CameraLostError, open_source
 from preflight.journal.store import Journal
 from preflight.journal.verify import verify_journal
+from tests.conftest import ROOT
 from tests.ui.conftest import TEAMS_LINK
-from ui.kiosk_window import KioskWindow
+from ui.kiosk_window import KioskWindow, OverrideDialog
 
 SCAN_TIMEOUT_MS = 90_000
 
@@ -137,6 +143,87 @@ def test_a_clean_room_goes_through_to_a_sealed_record_and_teams(
     launch = _records()[1]
     assert launch["kind"] == "launch" and launch["how"] == "https"
     assert "You're ready" in window.launch.status.text()
+    # Anyone can check the kiosk's record with the command line.
+    verify = subprocess.run(
+        [sys.executable, "-m", "preflight", "log", "verify"],
+        capture_output=True, text=True, cwd=ROOT, env=os.environ.copy(), check=False,
+    )  # fmt: skip
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
+def test_each_warning_must_be_ticked_off_and_the_ticks_are_recorded(
+    qtbot: QtBot,
+    windows: list,
+    school: Callable[..., Config],
+    poster_room: Path,  # type: ignore[type-arg]
+) -> None:
+    window = _open(qtbot, windows, school(), str(poster_room))
+    _to_scan(qtbot, window)
+    _scanned(qtbot, window)
+    documents = window.scan.rows["camera.documents"]
+    assert documents.status == "warn", window.scan.gate.text()
+    ticks = documents.findChildren(QCheckBox)
+    assert ticks and not window.next.isEnabled() and "Tick each warning" in window.scan.gate.text()
+    for tick in ticks[:-1]:
+        tick.setChecked(True)
+    assert not window.next.isEnabled()
+    ticks[-1].setChecked(True)
+    assert window.next.isEnabled()
+    _confirm_and_sign(qtbot, window)
+    (record,) = _records()
+    assert record["acknowledged_warnings"] == ["camera.documents"] and record["verdict"] == "warn"
+    assert record["cleared"] is True
+
+
+def test_an_override_needs_a_reason_and_an_approver_and_is_recorded(
+    qtbot: QtBot,
+    windows: list,
+    school: Callable[..., Config],  # type: ignore[type-arg]
+) -> None:
+    demo = str(ROOT / "assets" / "demo" / "room.mp4")
+    window = _open(qtbot, windows, school(overrides=True), demo)
+    _to_scan(qtbot, window)
+    _scanned(qtbot, window)
+    for check in ("camera.photos", "camera.documents"):
+        assert window.scan.rows[check].status == "fail"
+
+        def fill_dialog(check: str = check) -> None:
+            dialog = next(
+                w
+                for w in QApplication.topLevelWidgets()
+                if isinstance(w, OverrideDialog) and w.isVisible()
+            )
+            ok = dialog._buttons.button(QDialogButtonBox.StandardButton.Ok)
+            assert not ok.isEnabled()  # neither a reason nor an approver yet
+            dialog._reason.setPlainText(f"Agreed with the head for {check}")
+            assert not ok.isEnabled()
+            dialog._approver.setText("Ms Head")
+            ok.click()
+
+        QTimer.singleShot(300, fill_dialog)
+        button = next(
+            b for b in window.scan.rows[check].findChildren(QPushButton) if "Override" in b.text()
+        )
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(window.next.isEnabled, timeout=5_000)
+    _confirm_and_sign(qtbot, window)
+    (record,) = _records()
+    assert record["verdict"] == "fail" and record["cleared"] is True
+    assert {(o["check"], o["approved_by"]) for o in record["overrides"]} == {
+        ("camera.photos", "Ms Head"),
+        ("camera.documents", "Ms Head"),
+    }
+    assert all(o["reason"].startswith("Agreed with the head") for o in record["overrides"])
+
+
+def _confirm_and_sign(qtbot: QtBot, window: KioskWindow) -> None:
+    qtbot.mouseClick(window.next, Qt.MouseButton.LeftButton)
+    for box in window.attest.items.values():
+        box.setChecked(True)
+    qtbot.mouseClick(window.next, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(window.sign.name, "Grace Hopper")
+    with qtbot.waitSignal(window.record_sealed, timeout=30_000):
+        qtbot.keyClick(window.sign.name, Qt.Key.Key_Return)
 
 
 def test_a_personal_email_and_a_link_that_is_not_teams_are_refused_with_the_reason(
@@ -162,7 +249,7 @@ def test_a_room_with_a_letter_blocks_the_way_and_offers_no_override_unless_allow
     windows: list,
     school: Callable[..., Config],  # type: ignore[type-arg]
 ) -> None:
-    demo = str(Path(__file__).resolve().parents[2] / "assets" / "demo" / "room.mp4")
+    demo = str(ROOT / "assets" / "demo" / "room.mp4")
     for allowed in (False, True):
         window = _open(qtbot, windows, school(overrides=allowed), demo)
         _to_scan(qtbot, window)
