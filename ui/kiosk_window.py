@@ -94,6 +94,7 @@ class KioskWindow(QMainWindow):
         scan_worker.frame_captured.connect(self._on_frame_captured)
         scan_worker.scan_finished.connect(self._on_scan_finished)
         scan_worker.scan_failed.connect(self._on_scan_failed)
+        scan_worker.scan_cancelled.connect(self._on_scan_cancelled)
         if desktop_worker is not None:
             desktop_worker.desktop_finished.connect(self._on_desktop_finished)
 
@@ -288,14 +289,26 @@ class KioskWindow(QMainWindow):
     # --- the scan -------------------------------------------------------------------------
 
     def _start_scan(self) -> None:
-        if self._scanning:
+        """Start whichever of the camera scan and the desktop checks is not already running."""
+        wanted = {"camera"} | ({"desktop"} if self.workers.desktop_worker else set())
+        starting = wanted - self._scanning
+        if not starting:
             return
-        self._scanning = {"camera"} | ({"desktop"} if self.workers.desktop_worker else set())
+        self._scanning |= starting
         self.scan.start_checking()
         self._update_gate()
-        self.workers.scan_requested.emit(self.camera_spec)
-        if self.workers.desktop_worker is not None:
+        if "camera" in starting:
+            self.workers.scan_requested.emit(self.camera_spec)
+        if "desktop" in starting:
             self.workers.desktop_requested.emit()
+
+    def _on_scan_cancelled(self) -> None:
+        # Left the Scan step mid-scan (Back): if the teacher is on it again, scan afresh.
+        self._scanning.discard("camera")
+        if self.index == 2 and self.draft is not None:
+            self._start_scan()
+        else:
+            self._after_results()
 
     def _on_demo_requested(self) -> None:
         self.camera_spec = str(DEMO_SCENE)

@@ -26,7 +26,14 @@ from preflight.desktop_scan import DESKTOP_CHECKS, DesktopScanOptions, run_deskt
 from preflight.errors import PreflightError
 from preflight.frames import Frame, FrameSource, open_source
 from preflight.results import CheckResult, Report
-from preflight.scan import CameraAnalyzer, FrameAnalysed, ScanFinished, ScanOptions, run_scan
+from preflight.scan import (
+    CameraAnalyzer,
+    FrameAnalysed,
+    ScanCancelled,
+    ScanFinished,
+    ScanOptions,
+    run_scan,
+)
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,7 @@ class ScanWorker(QObject):
     scan_started = Signal(str)
     scan_finished = Signal(object)  # Report
     scan_failed = Signal(str)  # the source could not be opened: a reason for the teacher
+    scan_cancelled = Signal()
     warmed_up = Signal()
     closed = Signal()
 
@@ -123,6 +131,8 @@ class ScanWorker(QObject):
                             show(event.frame.pixels_bgr, event.frame.timestamp_ms)
                     elif isinstance(event, ScanFinished):
                         self.scan_finished.emit(event.report)
+                    elif isinstance(event, ScanCancelled):
+                        self.scan_cancelled.emit()
         except PreflightError as exc:
             self.scan_failed.emit(str(exc))
 

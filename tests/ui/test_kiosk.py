@@ -412,3 +412,21 @@ def test_every_control_has_an_accessible_name_and_the_keyboard_reaches_it(
     assert window.next in order or window.back in order
     qtbot.keyClick(window.who.name, Qt.Key.Key_Return)
     assert window.index == 1
+
+
+def test_back_in_the_middle_of_a_scan_then_start_again_scans_afresh(
+    qtbot: QtBot,
+    windows: list,
+    school: Callable[..., Config],
+    clean_room: Path,  # type: ignore[type-arg]
+) -> None:
+    window = _open(qtbot, windows, school(), str(clean_room))
+    _to_scan(qtbot, window)
+    qtbot.waitUntil(lambda: window.scan.camera._image is not None, timeout=SCAN_TIMEOUT_MS)
+    qtbot.mouseClick(window.back, Qt.MouseButton.LeftButton)
+    assert window.index == 1
+    qtbot.mouseClick(window.next, Qt.MouseButton.LeftButton)  # Start the scan, again
+    assert window.index == 2
+    _scanned(qtbot, window)
+    assert {row.status for row in window.scan.rows.values()} == {"pass"}
+    assert window.next.isEnabled()
