@@ -121,11 +121,25 @@ def chain_link(record_hash: str, signature_b64: str) -> str:
     return hashlib.sha256(f"{record_hash}.{signature_b64}".encode("ascii", "replace")).hexdigest()
 
 
+def strict_b64decode(text: str) -> bytes:
+    """Base64 in its one canonical spelling: decoders ignore a last character's spare bits, so
+    `...Ag==` and `...Ah==` give the same bytes; a stored value spelt otherwise was edited.
+
+    Raises:
+        ValueError: not canonical base64.
+    """
+    raw = base64.b64decode(text, validate=True)
+    if base64.b64encode(raw).decode("ascii") != text:
+        raise ValueError("not canonical base64")
+    return raw
+
+
 def signature_valid(envelope_bytes: bytes, signature_b64: str, public_b64: str) -> bool:
-    """Whether the signature over these bytes was made by the holder of this public key."""
+    """Whether the signature over these bytes was made by the holder of this public key, both
+    stored exactly as sealing wrote them."""
     try:
-        public = Ed25519PublicKey.from_public_bytes(base64.b64decode(public_b64, validate=True))
-        public.verify(base64.b64decode(signature_b64, validate=True), envelope_bytes)
-    except (InvalidSignature, ValueError):
+        public = Ed25519PublicKey.from_public_bytes(strict_b64decode(public_b64))
+        public.verify(strict_b64decode(signature_b64), envelope_bytes)
+    except (InvalidSignature, ValueError, UnicodeError):
         return False
     return True

@@ -465,7 +465,11 @@ class _Guard:
     def __enter__(self) -> Connection:
         try:
             conn = self.journal.engine.connect()
-            self._conn = conn.execution_options(preflight_write=self.write)
+            options: dict[str, Any] = {"preflight_write": self.write}
+            if not self.write and self.journal.dialect == "postgresql":
+                # One snapshot for a whole read (a walk and its re-read see the same rows).
+                options["isolation_level"] = "REPEATABLE READ"
+            self._conn = conn.execution_options(**options)
             self._tx = self._conn.begin()
         except SQLAlchemyError as exc:
             self._close()

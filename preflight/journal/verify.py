@@ -20,7 +20,6 @@ copy elsewhere (the central journal, an export) shows they existed.
 
 from __future__ import annotations
 
-import base64
 import functools
 import hashlib
 import itertools
@@ -30,7 +29,13 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from preflight.journal.recorder import columns_of
-from preflight.journal.seal import ENVELOPE_VERSION, GENESIS, key_id, signature_valid
+from preflight.journal.seal import (
+    ENVELOPE_VERSION,
+    GENESIS,
+    key_id,
+    signature_valid,
+    strict_b64decode,
+)
 from preflight.journal.store import Journal, KeyRow, StoredRecord
 
 Problem = Literal["edited", "forged signature", "unknown key", "deleted", "reordered"]
@@ -103,6 +108,9 @@ def verify_journal(journal: Journal) -> VerifyReport:
     """Walk every record of every device, in one consistent read of the journal."""
     with journal.snapshot() as conn:
         keys = journal.keys(conn)
+        per_device: dict[str, int] = {}
+        for key in keys.values():
+            per_device[key.device_id] = per_device.get(key.device_id, 0) + 1
         walks = [
             walk_chain(device, chain, keys)
             for device, chain in itertools.groupby(
@@ -110,12 +118,32 @@ def verify_journal(journal: Journal) -> VerifyReport:
             )
         ]
         # Only a failed anchor signature needs the chain again (rare: the journal was tampered).
-        return VerifyReport(
-            tuple(
-                walk.result(functools.partial(journal.chain_of, conn, walk.device), keys)
-                for walk in walks
-            )
-        )
+        results = []
+        for walk in walks:
+            if per_device.get(walk.device, 0) > 1:
+                # Preflight never gives a device a second key (keys.py), so a second one was
+                # put there: whichever key signed record #1 may be the intruder's.
+                results.append(_two_keys(walk, journal.chain_of(conn, walk.device), per_device))
+            else:
+                reread = functools.partial(journal.chain_of, conn, walk.device)
+                results.append(walk.result(reread, keys))
+        return VerifyReport(tuple(results))
+
+
+def _two_keys(
+    walk: ChainWalk, chain: Iterable[StoredRecord], per_device: dict[str, int]
+) -> DeviceResult:
+    first = next(iter(chain), None)
+    seq, record_id = (first.sealed.seq, first.sealed.record_id) if first else (1, "")
+    bad = BadRecord(
+        walk.device,
+        seq,
+        record_id,
+        "unknown key",
+        f"{per_device[walk.device]} keys are registered for this device, which only ever has "
+        "one: none of its records can be trusted",
+    )
+    return DeviceResult(walk.device, walk.records, bad, frozenset())
 
 
 def verify_chain(
@@ -146,16 +174,21 @@ class ChainWalk:
         """Check the anchor's signature; if it fails, name the first record whose signature
         was not made by the device's key (found by reading the chain again)."""
         anchor, bad, walked = self.anchor, self.first_bad, self.walked
+        detail = "the signature was not made by this device's key"
         if anchor is not None and not _signed(anchor, keys):
+            a = anchor.sealed
+            # Unless an earlier one is found below, the anchor itself is what was forged.
+            bad = BadRecord(self.device, a.seq, a.record_id, "forged signature", detail)
+            cut = len(walked) - 1
             for index, stored in enumerate(reread()):
+                if stored.sealed.seq >= a.seq or index >= cut:
+                    break
                 if not _signed(stored, keys):
                     s = stored.sealed
-                    detail = "the signature was not made by this device's key"
                     bad = BadRecord(self.device, s.seq, s.record_id, "forged signature", detail)
-                    walked = walked[:index]
+                    cut = index
                     break
-                if stored is anchor or stored.sealed.seq >= anchor.sealed.seq:
-                    break
+            walked = walked[:cut]
         return DeviceResult(self.device, self.records, bad, frozenset(walked))
 
 
@@ -253,7 +286,7 @@ def check_record(
     if key.key_id not in checked:
         try:
             checked[key.key_id] = (
-                key_id(base64.b64decode(key.public_key, validate=True)) == key.key_id
+                key_id(strict_b64decode(key.public_key)) == key.key_id
             )
         except ValueError:
             checked[key.key_id] = False

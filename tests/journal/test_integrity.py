@@ -188,7 +188,9 @@ def test_a_key_registered_later_does_not_speak_for_the_device(journal: Journal) 
     intruder = DeviceKey(key.device_id, Ed25519PrivateKey.generate(), "file")
     Recorder(journal, intruder, queue_for_central=False).append(preflight(5).payload())
     seq, problem, detail = _first_bad(journal)
-    assert (seq, problem) == (3, "unknown key") and "first record" in detail
+    # A device never has two keys: none of its records is vouched for any more.
+    assert (seq, problem) == (1, "unknown key") and "2 keys are registered" in detail
+    assert not verify_journal(journal).devices[0].verified
 
 
 def test_concurrent_recorders_of_one_device_keep_one_chain(journal: Journal) -> None:
