@@ -56,24 +56,38 @@ def add_arguments(parser: argparse.ArgumentParser, modes: tuple[str, ...]) -> No
 def run(args: argparse.Namespace, config: Config) -> int:
     if args.policy:
         raise UsageError(f"unknown policy {args.policy!r}: no policy packs are installed yet")
-    if args.sign is None and (args.attest or args.pupil or args.group or args.teams_link):
+    signing_only = (
+        args.attest, args.pupil, args.group, args.teams_link, args.email, args.role, args.start,
+        args.end,
+    )  # fmt: skip
+    if args.sign is None and any(signing_only):
         raise UsageError("--attest and the session details are recorded when signing: add --sign")
     sealing = _prepare_seal(args, config) if args.sign is not None else None
-    report = _run_checks(args, config)
+    report, camera_kind = _run_checks(args, config)
     record: dict[str, Any] | None = None
     if sealing is not None:
         draft, recorder, items = sealing
+        draft.camera_source = camera_kind
         for result in report.checks:
             draft.record_result(result)
         for item in items:
             draft.affirm(item.id)
-        sealed = draft.seal(recorder, args.sign)
+        try:
+            sealed = draft.seal(recorder, args.sign)
+        except PreflightError:
+            _write(args, report, None)  # what was found is still shown; the error says why
+            raise
         record = {
             "id": sealed.record_id,
             "device_id": sealed.device_id,
             "seq": sealed.seq,
             "cleared": draft.cleared,
         }
+    _write(args, report, record)
+    return report.exit_code
+
+
+def _write(args: argparse.Namespace, report: Report, record: dict[str, Any] | None) -> None:
     if args.json:
         out = report.to_dict()
         if record is not None:
@@ -86,7 +100,6 @@ def run(args: argparse.Namespace, config: Config) -> int:
             sys.stdout.write(
                 f"Sealed record {record['id'][:8]} (#{record['seq']} of this device): {cleared}.\n"
             )
-    return report.exit_code
 
 
 def _prepare_seal(args: argparse.Namespace, config: Config) -> Any:
@@ -98,11 +111,17 @@ def _prepare_seal(args: argparse.Namespace, config: Config) -> Any:
     name = args.sign.strip()
     if not name:
         raise UsageError("--sign needs the signer's full name")
+    from preflight.identity import check_school_email
+
     email = (args.email or config.staff.email).strip()
-    if not email or email.count("@") != 1:
+    if not email:
         raise UsageError(
             "a record needs the signer's school email: give --email or set staff.email"
         )
+    try:
+        email = check_school_email(email, config.org.staff_domains)
+    except ValueError as exc:
+        raise UsageError(f"that email cannot sign a record: {exc}") from None
     role = args.role or ("parent-carer" if mode == "home" else config.staff.role)
     try:
         items = choose((args.attest or "").split(","), mode)
@@ -125,12 +144,23 @@ def _prepare_seal(args: argparse.Namespace, config: Config) -> Any:
         raise UsageError(str(exc)) from None
     session = SessionInfo(
         pupils=tuple(p.strip() for p in args.pupil if p.strip()),
-        group=args.group,
+        group=(args.group or "").strip() or None,
         scheduled_start=start,
         scheduled_end=end,
         teams_link=link,
     )
-    draft = begin_preflight(config, who=who, session=session, mode=mode, origin="command-line")
+    from preflight.desktop_scan import DESKTOP_CHECKS
+    from preflight.scan import CAMERA_CHECKS
+
+    required = CAMERA_CHECKS + (() if args.no_desktop else DESKTOP_CHECKS)
+    draft = begin_preflight(
+        config,
+        who=who,
+        session=session,
+        mode=mode,
+        origin="command-line",
+        required_checks=tuple(required),
+    )
     missing = [i.id for i in draft.items if i.id not in {c.id for c in items}]
     if missing:
         raise UsageError(
@@ -152,7 +182,7 @@ def _local_time(text: str | None, flag: str) -> dt.datetime | None:
     return moment if moment.tzinfo else moment.astimezone()
 
 
-def _run_checks(args: argparse.Namespace, config: Config) -> Report:
+def _run_checks(args: argparse.Namespace, config: Config) -> tuple[Report, str]:
     from preflight.desktop_scan import DESKTOP_CHECKS, DesktopScanOptions, run_desktop
     from preflight.frames import open_source
     from preflight.scan import ScanOptions, scan
@@ -160,13 +190,15 @@ def _run_checks(args: argparse.Namespace, config: Config) -> Report:
     options = ScanOptions.from_config(config, args.mode, seconds=args.seconds, fps=args.fps)
     with open_source(args.camera, fps=options.fps, seconds=options.seconds) as source:
         camera = scan(source, options)
+        kind = source.kind
     checks = list(camera.checks)
     if not args.no_desktop:
         desktop = run_desktop(DesktopScanOptions.from_config(config, list(DESKTOP_CHECKS)))
         checks += desktop.checks
-    return Report(
+    report = Report(
         source=camera.source,
         checks=tuple(checks),
         frame_size_wh=camera.frame_size_wh,
         frames_analysed=camera.frames_analysed,
     )
+    return report, kind

@@ -11,14 +11,16 @@
 Nothing is written before `seal()`: a preflight abandoned half way leaves no record that could
 look complete. `seal()` needs every attestation item of the mode affirmed and a typed name; it
 seals whatever the checks found (a blocked preflight is evidence too), and says in the record
-whether the session was cleared to start.
+whether the session was cleared to start. A window that must not block while the record is
+committed splits it: `prepare_seal()` (checks, freezes the draft, gives the payload) on its own
+thread, `Recorder.append(payload)` on a worker, then `finish_seal()` or `abort_seal()`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from preflight import __version__
 from preflight.attestation import (
@@ -40,9 +42,12 @@ from preflight.journal.record import (
 )
 from preflight.journal.recorder import Recorder
 from preflight.journal.seal import SealedRecord
-from preflight.results import CheckResult
+from preflight.results import CHECK_IDS, CheckResult
 
 Origin = Literal["kiosk", "command-line"]
+
+#: Every check this version runs (the session checks arrive with the timetable and invitations).
+ALL_CHECKS: tuple[str, ...] = tuple(c for c in CHECK_IDS if not c.startswith("session."))
 
 
 class NotReadyToSeal(ValueError):
@@ -64,7 +69,11 @@ class PreflightDraft:
     affirmed: set[str] = field(default_factory=set)
     overrides: dict[str, Override] = field(default_factory=dict)
     acknowledged: set[str] = field(default_factory=set)
+    #: The checks that must all have run (and passed, warned, or been overridden) to clear.
+    required: tuple[str, ...] = ALL_CHECKS
+    camera_source: str | None = None
     sealed: SealedRecord | None = None
+    _frozen: bool = False
 
     def record_result(self, result: CheckResult) -> None:
         """Keep a check's result; a later run of the same check replaces it."""
@@ -106,9 +115,9 @@ class PreflightDraft:
 
     @property
     def cleared(self) -> bool:
-        """Whether the session may start: every check ran, and each one that failed or could
-        not run has an override."""
-        return bool(self.results) and all(
+        """Whether the session may start: every required check ran, and each one that failed
+        or could not run has an override."""
+        return all(c in self.results for c in self.required) and all(
             r.status in ("pass", "warn", "skipped") or r.id in self.overrides
             for r in self.results.values()
         )
@@ -136,6 +145,8 @@ class PreflightDraft:
             origin=self.origin,
             cleared=self.cleared,
             acknowledged=tuple(c for c in self.results if c in self.acknowledged),
+            not_run=tuple(c for c in ALL_CHECKS if c not in {*self.required, *self.results}),
+            camera_source=self.camera_source,
         )
 
     def seal(
@@ -147,6 +158,21 @@ class PreflightDraft:
             NotReadyToSeal: no typed name, no check results, or items not yet affirmed.
             JournalError: the record could not be committed (nothing was written).
         """
+        payload = self.prepare_seal(signature_name, at)
+        try:
+            sealed = recorder.append(payload)
+        except BaseException:
+            self.abort_seal()
+            raise
+        self.finish_seal(sealed)
+        return sealed
+
+    def prepare_seal(self, signature_name: str, at: dt.datetime | None = None) -> dict[str, Any]:
+        """Check the draft can be signed, freeze it, and give the payload to append.
+
+        Raises:
+            NotReadyToSeal: no typed name, no check results, or items not yet affirmed.
+        """
         self._open()
         if not signature_name.strip():
             raise NotReadyToSeal("type your full name to sign")
@@ -157,8 +183,16 @@ class PreflightDraft:
                 "confirm every item before signing; not yet confirmed: "
                 + ", ".join(i.id for i in self.missing)
             )
-        self.sealed = recorder.append(self.record(signature_name, at).payload())
-        return self.sealed
+        payload = self.record(signature_name, at).payload()
+        self._frozen = True
+        return payload
+
+    def finish_seal(self, sealed: SealedRecord) -> None:
+        self.sealed, self._frozen = sealed, False
+
+    def abort_seal(self) -> None:
+        """The record was not committed: the draft can be changed and signed again."""
+        self._frozen = False
 
     def record_launch(
         self, recorder: Recorder, how: str, at: dt.datetime | None = None
@@ -173,6 +207,8 @@ class PreflightDraft:
     def _open(self) -> None:
         if self.sealed is not None:
             raise NotReadyToSeal("this preflight is already sealed; begin a new one")
+        if self._frozen:
+            raise NotReadyToSeal("this preflight is being recorded; wait for it to finish")
 
 
 def begin_preflight(
@@ -183,8 +219,10 @@ def begin_preflight(
     mode: Mode = "staff",
     origin: Origin = "kiosk",
     items: tuple[AttestationItem, ...] = BUILT_IN_ITEMS,
+    required_checks: tuple[str, ...] = ALL_CHECKS,
 ) -> PreflightDraft:
-    """Start a preflight: who is at the device, for which session, under which settings."""
+    """Start a preflight: who is at the device, for which session, under which settings, and
+    which checks it will run (a check left out is recorded as not run)."""
     return PreflightDraft(
         who=who,
         session=session,
@@ -193,4 +231,5 @@ def begin_preflight(
         origin=origin,
         items=items_for(mode, items),
         policy_digest=policy_digest(items),
+        required=required_checks,
     )

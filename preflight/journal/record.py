@@ -116,6 +116,11 @@ class PreflightRecord:
     cleared: bool = False
     #: Checks with warnings the person ticked off as dealt with, one by one.
     acknowledged: tuple[str, ...] = ()
+    #: Checks this preflight left out on purpose (`--no-desktop`, say): a reviewer sees them.
+    not_run: tuple[str, ...] = ()
+    #: What the camera checks looked at: "camera", or "video", "folder", "image" for a
+    #: recording (a demonstration or a scripted set-up), which is not the room as it is now.
+    camera_source: str | None = None
 
     @property
     def verdict(self) -> Verdict:
@@ -148,6 +153,8 @@ class PreflightRecord:
                 for o in self.overrides
             ],
             "acknowledged_warnings": list(self.acknowledged),
+            "checks_not_run": list(self.not_run),
+            "camera_source": self.camera_source,
             "verdict": self.verdict,
             "cleared": self.cleared,
             "origin": self.origin,

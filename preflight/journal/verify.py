@@ -285,9 +285,7 @@ def check_record(
     checked = {} if checked_keys is None else checked_keys
     if key.key_id not in checked:
         try:
-            checked[key.key_id] = (
-                key_id(strict_b64decode(key.public_key)) == key.key_id
-            )
+            checked[key.key_id] = key_id(strict_b64decode(key.public_key)) == key.key_id
         except ValueError:
             checked[key.key_id] = False
     if not checked[key.key_id]:

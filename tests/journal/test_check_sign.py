@@ -62,10 +62,28 @@ def _check(
 # --- the API the kiosk calls -------------------------------------------------------------
 
 
-def _draft(tmp_path: Path):  # type: ignore[no-untyped-def]
+def _draft(tmp_path: Path, *required: str):  # type: ignore[no-untyped-def]
     cfg = load_config(tmp_path / "school.toml")
     who = Person("Grace Hopper", "grace@school.example", "staff")
-    return cfg, begin_preflight(cfg, who=who, session=SessionInfo(pupils=("Sam",), teams_link=LINK))
+    session = SessionInfo(pupils=("Sam",), teams_link=LINK)
+    return cfg, begin_preflight(cfg, who=who, session=session, required_checks=required)
+
+
+def test_a_preflight_is_cleared_only_when_every_check_it_began_with_has_run(
+    tmp_path: Path, config: Path
+) -> None:
+    cfg = load_config(tmp_path / "school.toml")
+    who = Person("Grace Hopper", "grace@school.example", "staff")
+    draft = begin_preflight(cfg, who=who, session=SessionInfo(pupils=("Sam",)))
+    draft.record_result(CheckResult(id="camera.people", status="pass", summary="1 person"))
+    assert not draft.cleared  # one of eight checks is not a cleared preflight
+    partial = begin_preflight(cfg, who=who, session=SessionInfo(pupils=("Sam",)),
+                              required_checks=("camera.people",))  # fmt: skip
+    partial.record_result(CheckResult(id="camera.people", status="pass", summary="1 person"))
+    for item in partial.items:
+        partial.affirm(item.id)
+    payload = partial.record("Grace Hopper").payload()
+    assert partial.cleared and "desktop.screen" in payload["checks_not_run"]
 
 
 def test_nothing_is_written_before_seal_and_seal_needs_every_item(
@@ -95,7 +113,7 @@ def test_nothing_is_written_before_seal_and_seal_needs_every_item(
 def test_a_failed_check_blocks_launch_until_overridden_and_scan_again_replaces(
     config: Path, tmp_path: Path
 ) -> None:
-    cfg, draft = _draft(tmp_path)
+    cfg, draft = _draft(tmp_path, "desktop.windows")
     recorder = open_recorder(cfg)
     draft.record_result(CheckResult(id="desktop.windows", status="fail", summary="Zoom is open"))
     assert not draft.cleared
@@ -119,7 +137,7 @@ def test_a_failed_check_blocks_launch_until_overridden_and_scan_again_replaces(
 def test_warnings_ticked_off_are_recorded_until_the_check_runs_again(
     config: Path, tmp_path: Path
 ) -> None:
-    cfg, draft = _draft(tmp_path)
+    cfg, draft = _draft(tmp_path, "camera.documents")
     warn = CheckResult(id="camera.documents", status="warn", summary="Readable text on camera")
     draft.record_result(warn)
     draft.acknowledge("camera.documents")
@@ -167,6 +185,15 @@ def test_check_with_sign_seals_a_verifiable_command_line_record(config: Path, st
         assert stored is not None
         payload = stored.sealed.payload
     assert payload["origin"] == "command-line" and payload["verdict"] == "fail"
+    assert (
+        payload["camera_source"] == "image"
+    )  # a picture, not the room as it is: a reviewer sees it
+    assert payload["checks_not_run"] == [
+        "desktop.windows",
+        "desktop.tabs",
+        "desktop.wallpaper",
+        "desktop.screen",
+    ]
     assert payload["who"] == {
         "name": "Grace Hopper",
         "email": "grace@school.example",
@@ -205,6 +232,11 @@ def test_check_with_sign_seals_a_verifiable_command_line_record(config: Path, st
         (["--sign", "Grace Hopper"], "not affirmed: consent_on_file"),
         (["--attest", "all"], "add --sign"),
         (["--sign", " ", "--attest", "all"], "full name"),
+        (
+            ["--sign", "Grace Hopper", "--attest", "all", "--email", "grace@gmail.com"],
+            "personal mailbox",
+        ),
+        (["--email", "grace@school.example"], "add --sign"),
         # Lessons run on Teams only.
         (
             ["--sign", "Grace Hopper", "--attest", "all", "--teams-link", "https://zoom.us/j/123"],
