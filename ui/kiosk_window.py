@@ -72,12 +72,19 @@ class KioskWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.config = config
-        self.camera_spec = camera or config.kiosk.camera
+        self.camera_spec = self._initial_camera = camera or config.kiosk.camera
         self.kiosk = kiosk
         self._admin_exit = False
         self.draft: PreflightDraft | None = None
         self.sealed: Any = None
         self._scanning: set[str] = set()
+        # The run numbers of the camera scan and desktop checks this preflight is waiting for;
+        # outcomes of any other run (before Back, or a previous preflight) are ignored.
+        self._camera_run: int | None = None
+        self._desktop_run: int | None = None
+        self._camera_kind: str | None = None
+        self._sealing = False
+        self._recorder: Any = None
         self._camera_report: Report | None = None
         self.setWindowTitle(f"Session Preflight - {config.org.name}")
         self.check_ids = list(CAMERA_CHECKS) + (list(DESKTOP_CHECKS) if desktop_checks else [])
@@ -92,6 +99,7 @@ class KioskWindow(QMainWindow):
         )
         self.workers = WorkerThreads(scan_worker, desktop_worker)
         scan_worker.frame_captured.connect(self._on_frame_captured)
+        scan_worker.scan_started.connect(self._on_scan_started)
         scan_worker.scan_finished.connect(self._on_scan_finished)
         scan_worker.scan_failed.connect(self._on_scan_failed)
         scan_worker.scan_cancelled.connect(self._on_scan_cancelled)
@@ -212,7 +220,7 @@ class KioskWindow(QMainWindow):
     def _update_buttons(self) -> None:
         page = self.pages[self.index]
         self.back.setVisible(0 < self.index < 4 or self.index == 4)
-        self.back.setEnabled(self.index in (1, 2, 3, 4))
+        self.back.setEnabled(self.index in (1, 2, 3, 4) and not self._sealing)
         self.next.setVisible(self.index < 4)
         self.next.setEnabled(page.complete())
         self.next.setText("Start the &scan" if self.index == 1 else "&Continue")
@@ -221,7 +229,7 @@ class KioskWindow(QMainWindow):
 
     def _on_back(self) -> None:
         if self.index == 2:
-            self.workers.scan_worker.cancel()
+            self.workers.cancel_scans()
         if self.index > 0:
             self._go(self.index - 1)
 
@@ -282,7 +290,17 @@ class KioskWindow(QMainWindow):
             scheduled_end=end,
             teams_link=link,
         )
-        self.draft = begin_preflight(self.config, who=who, session=info, mode="staff")
+        self.draft = begin_preflight(
+            self.config,
+            who=who,
+            session=info,
+            mode="staff",
+            required_checks=tuple(self.check_ids),
+        )
+        # Anything still running belongs to an earlier preflight (Back, then Start again).
+        self.workers.cancel_scans()
+        self._camera_run = self._desktop_run = None
+        self._scanning.clear()
         self.attest.set_items(self.draft.items)
         return True
 
@@ -298,11 +316,18 @@ class KioskWindow(QMainWindow):
         self.scan.start_checking()
         self._update_gate()
         if "camera" in starting:
-            self.workers.scan_requested.emit(self.camera_spec)
+            self._camera_kind = None
+            self._camera_run = self.workers.request_scan(self.camera_spec)
         if "desktop" in starting:
-            self.workers.desktop_requested.emit()
+            self._desktop_run = self.workers.request_desktop()
 
-    def _on_scan_cancelled(self) -> None:
+    def _on_scan_started(self, run: int, kind: str) -> None:
+        if run == self._camera_run:
+            self._camera_kind = kind
+
+    def _on_scan_cancelled(self, run: int) -> None:
+        if run != self._camera_run:
+            return
         # Left the Scan step mid-scan (Back): if the teacher is on it again, scan afresh.
         self._scanning.discard("camera")
         if self.index == 2 and self.draft is not None:
@@ -317,19 +342,25 @@ class KioskWindow(QMainWindow):
     def _on_frame_captured(self, image: Any, overlays: tuple[Overlay, ...]) -> None:
         self.scan.camera.show_frame(image, overlays)
 
-    def _on_scan_failed(self, reason: str) -> None:
+    def _on_scan_failed(self, run: int, reason: str) -> None:
+        if run != self._camera_run:
+            return
         self._scanning.discard("camera")
-        if self.draft is not None:
-            for check in CAMERA_CHECKS:
-                self.draft.record_result(
-                    CheckResult.error(check, f"The camera could not be used: {reason}")
-                )
+        for check in CAMERA_CHECKS:
+            result = CheckResult.error(check, f"The camera could not be used: {reason}")
+            if self.draft is not None:
+                self.draft.record_result(result)
+            self.scan.show_result(result)
         self.scan.show_camera_trouble(reason)
         self._after_results()
 
-    def _on_scan_finished(self, report: Report) -> None:
+    def _on_scan_finished(self, run: int, report: Report) -> None:
+        if run != self._camera_run:
+            return
         self._scanning.discard("camera")
         self._camera_report = report
+        if self.draft is not None:
+            self.draft.camera_source = self._camera_kind
         self._take(report)
         self.scan.camera.set_overlays(_finding_overlays(report))
         lost = [c for c in report.checks if c.status == "error" and "camera" in c.summary.lower()]
@@ -337,7 +368,9 @@ class KioskWindow(QMainWindow):
             self.scan.show_camera_trouble(lost[0].summary)
         self._after_results()
 
-    def _on_desktop_finished(self, report: Report) -> None:
+    def _on_desktop_finished(self, run: int, report: Report) -> None:
+        if run != self._desktop_run:
+            return
         self._scanning.discard("desktop")
         self._take(report)
         self._after_results()
@@ -354,7 +387,7 @@ class KioskWindow(QMainWindow):
         self._update_gate()
 
     def _update_gate(self) -> None:
-        if self.draft is not None and self.draft.sealed is None:
+        if self.draft is not None and self.draft.sealed is None and not self._sealing:
             for row in self.scan.rows.values():
                 if row.check_id in self.draft.results:
                     self.draft.acknowledge(
@@ -389,12 +422,19 @@ class KioskWindow(QMainWindow):
         return True, "All clear. Continue to confirm."
 
     def _on_override_requested(self, check_id: str) -> None:
-        if self.draft is None or not self.config.kiosk.allow_overrides:
+        draft = self.draft
+        if draft is None or not self.config.kiosk.allow_overrides or self._scanning:
+            return
+        seen = draft.results.get(check_id)
+        if seen is None or seen.status not in ("fail", "error"):
             return
         dialog = OverrideDialog(check_id, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.draft.override(check_id, dialog.reason(), dialog.approver())
-            self._update_gate()
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        # The reason was written for the result on screen: if a new scan replaced it while the
+        # dialog was open, the override does not carry over.
+        if accepted and self.draft is draft and draft.results.get(check_id) is seen:
+            draft.override(check_id, dialog.reason(), dialog.approver())
+        self._update_gate()
 
     # --- sign and launch ------------------------------------------------------------------
 
@@ -419,39 +459,63 @@ class KioskWindow(QMainWindow):
         )
 
     def _on_sign_requested(self) -> None:
+        from preflight.journal import NotReadyToSeal
         from ui.pages import show_problem
 
         draft = self.draft
-        if draft is None or not self.sign.sign.isEnabled():
+        if draft is None or self._sealing or not self.sign.sign.isEnabled():
             return
-        self.sign.sign.setEnabled(False)
-        name = self.sign.name.text()
-        config = self.config
+        try:
+            # The payload is made here, on the GUI thread, from exactly what is on screen; the
+            # draft stays frozen until the worker has committed it.
+            payload = draft.prepare_seal(self.sign.name.text())
+        except NotReadyToSeal as exc:
+            show_problem(self.sign.problem, str(exc))
+            return
+        self._set_sealing(True)
+        config, recorder = self.config, self._recorder
 
-        def seal() -> Any:
-            recorder = open_recorder(config)
-            return recorder, draft.seal(recorder, name)
+        def commit() -> Any:
+            opened = recorder or open_recorder(config)
+            return opened, opened.append(payload)
 
         def done(value: Any) -> None:
-            self._recorder, self.sealed = value
-            self.record_sealed.emit(self.sealed)
+            self._recorder, sealed = value
+            draft.finish_seal(sealed)
+            self.sealed = sealed
+            self._set_sealing(False)
+            self.record_sealed.emit(sealed)
+            if draft.camera_source not in (None, "camera"):
+                where = "a recording, not the camera: the record says so"
+            else:
+                where = "signed and kept on this computer"
             self.launch.status.setText(
-                f"Record {self.sealed.record_id[:8]} is signed and kept on this computer. "
-                "Open Teams when you are ready to start."
+                f"Record {sealed.record_id[:8]} is {where}. Open Teams when you are ready to start."
             )
             self._go(5)
 
         def failed(exc: BaseException) -> None:
+            draft.abort_seal()
+            self._set_sealing(False)
             show_problem(
                 self.sign.problem, f"The record could not be kept, so Teams stays closed: {exc}"
             )
-            self.sign.sign.setEnabled(True)
 
-        run_call(seal, done, failed)
+        run_call(commit, done, failed)
+
+    def _set_sealing(self, sealing: bool) -> None:
+        self._sealing = sealing
+        self.sign.set_busy(sealing)
+        self._update_buttons()
 
     def _on_launch_requested(self) -> None:
         draft = self.draft
-        if draft is None or draft.sealed is None or not draft.cleared:
+        if draft is None or draft.sealed is None:
+            return
+        if not draft.cleared:
+            self.launch.status.setText(
+                "This preflight was not cleared, so Teams cannot be opened from here."
+            )
             return
         link = draft.session.teams_link or ""
         if not QDesktopServices.openUrl(QUrl(link)):
@@ -476,9 +540,10 @@ class KioskWindow(QMainWindow):
     def _restart(self) -> None:
         self.draft = None
         self.sealed = None
+        self.camera_spec = self._initial_camera  # the demo scene was for that one preflight
         self.launch.launch.setEnabled(True)
-        for row in self.scan.rows.values():
-            row.set_status("waiting", "")
+        self.scan.reset()
+        self.session.reset_times()
         self.scan.camera.show_message("The camera preview appears here during the scan.")
         self.session.pupils.clear()
         self.session.group.clear()
@@ -504,10 +569,12 @@ class KioskWindow(QMainWindow):
         super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.kiosk and not self._admin_exit:
-            event.ignore()
+        if (self.kiosk and not self._admin_exit) or self._sealing:
+            event.ignore()  # a record being committed finishes first
             return
         self.workers.stop()
+        if self._recorder is not None:
+            self._recorder.journal.close()
         event.accept()
 
 

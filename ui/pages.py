@@ -172,6 +172,12 @@ class SessionPage(Page):
         for edit in (self.pupils, self.group, self.link):
             edit.textChanged.connect(self.changed)
 
+    def reset_times(self) -> None:
+        now = QDateTime.currentDateTime()
+        start = now.addSecs(300 - now.time().second())
+        self.start.setDateTime(start)
+        self.end.setDateTime(start.addSecs(30 * 60))
+
     def pupil_names(self) -> tuple[str, ...]:
         return tuple(p.strip() for p in self.pupils.text().split(",") if p.strip())
 
@@ -238,6 +244,11 @@ class CheckRow(QFrame):
         self.summary.setText(summary)
         self.summary.setVisible(bool(summary))
         self.setAccessibleName(f"{self.name.text()}: {s.word}. {summary}")
+
+    def clear_findings(self) -> None:
+        """Take away the findings, ticks and override buttons of an earlier result."""
+        clear_layout(self.findings)
+        self._acks = []
 
     def set_result(self, result: CheckResult) -> None:
         notable = _notable(result.findings)
@@ -355,8 +366,16 @@ class ScanPage(Page):
         self.trouble.hide()
         for row in self.rows.values():
             if row.status != "pass":
+                row.clear_findings()  # no acting on a result that is being replaced
                 row.set_status("running", "")
         self.again.setEnabled(False)
+
+    def reset(self) -> None:
+        for row in self.rows.values():
+            row.clear_findings()
+            row.set_status("waiting", "")
+        self.trouble.hide()
+        self.camera.show_message("The camera preview appears here during the scan.")
 
     def show_result(self, result: CheckResult) -> None:
         row = self.rows.get(result.id)
@@ -465,6 +484,7 @@ class SignPage(Page):
         layout.addWidget(self.sign, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addStretch(1)
         self.expected = ""
+        self._busy = False
         self.name.textChanged.connect(self._update)
         self.name.returnPressed.connect(self._on_return)
         self.sign.clicked.connect(self.sign_requested)
@@ -472,7 +492,15 @@ class SignPage(Page):
 
     def _update(self) -> None:
         typed = " ".join(self.name.text().split()).casefold()
-        self.sign.setEnabled(bool(typed) and typed == " ".join(self.expected.split()).casefold())
+        matches = bool(typed) and typed == " ".join(self.expected.split()).casefold()
+        self.sign.setEnabled(matches and not self._busy)
+
+    def set_busy(self, busy: bool) -> None:
+        """While the record is committed: nothing here can be changed or pressed twice."""
+        self._busy = busy
+        self.name.setReadOnly(busy)
+        self.sign.setText("Recording…" if busy else "&Sign and record")
+        self._update()
 
     def _on_return(self) -> None:
         if self.sign.isEnabled():

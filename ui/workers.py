@@ -56,10 +56,12 @@ class ScanWorker(QObject):
     """Camera scans on their own thread: `scan` through a queued signal, `cancel` from anywhere."""
 
     frame_captured = Signal(QImage, object)  # the frame, tuple[Overlay, ...]
-    scan_started = Signal(str)
-    scan_finished = Signal(object)  # Report
-    scan_failed = Signal(str)  # the source could not be opened: a reason for the teacher
-    scan_cancelled = Signal()
+    # Each request has a run number (WorkerThreads.request_scan); every outcome names its run,
+    # so the window can ignore a run it no longer wants.
+    scan_started = Signal(int, str)  # run, the source's kind ("camera", "video", ...)
+    scan_finished = Signal(int, object)  # run, Report
+    scan_failed = Signal(int, str)  # run, why the camera checks could not run
+    scan_cancelled = Signal(int)
     warmed_up = Signal()
     closed = Signal()
 
@@ -74,10 +76,13 @@ class ScanWorker(QObject):
         self._options = options
         self._open = source_factory or open_source
         self._analyzer: CameraAnalyzer | None = None
-        self._cancel = threading.Event()
+        self._cancel = threading.Event()  # for the pacing wait only
+        self._cancelled_through = 0  # runs up to this number are cancelled (any thread sets it)
         self._pace = pace_files
 
-    def cancel(self) -> None:
+    def cancel(self, through_run: int = 2**62) -> None:
+        """Cancel every run up to this one (all of them by default); safe from any thread."""
+        self._cancelled_through = max(self._cancelled_through, through_run)
         self._cancel.set()
 
     @Slot()
@@ -92,18 +97,27 @@ class ScanWorker(QObject):
             self._analyzer.reset()
         self.warmed_up.emit()
 
-    @Slot(str)
-    def scan(self, spec: str) -> None:
+    @Slot(str, int)
+    def scan(self, spec: str, run: int) -> None:
+        def cancelled() -> bool:
+            return self._cancelled_through >= run
+
+        if cancelled():
+            self.scan_cancelled.emit(run)
+            return
         self._cancel.clear()
         try:
-            source = self._open(spec, fps=self._options.fps, seconds=self._options.seconds)
+            self._scan(spec, run, cancelled)
         except PreflightError as exc:
-            self.scan_failed.emit(str(exc))
-            return
-        try:
+            self.scan_failed.emit(run, str(exc))
+        except Exception as exc:  # fail closed: the camera checks become errors, never hang
+            self.scan_failed.emit(run, f"The camera checks stopped unexpectedly ({exc})")
+
+    def _scan(self, spec: str, run: int, cancelled: Callable[[], bool]) -> None:
+        with self._open(spec, fps=self._options.fps, seconds=self._options.seconds) as source:
             if self._analyzer is None:
                 self._analyzer = CameraAnalyzer(self._options)
-            self.scan_started.emit(source.name)
+            self.scan_started.emit(run, source.kind)
             # Files play back at their own pace, as a camera would deliver them.
             paced = self._pace and not spec.startswith("camera:")
             start = time.monotonic()
@@ -119,22 +133,19 @@ class ScanWorker(QObject):
             every_picture = source.previews_every_picture
             if every_picture:
                 source.preview = show  # the preview runs at the capture rate, not the analysis rate
-            with source:
-                for event in run_scan(source, self._analyzer, cancel=self._cancel.is_set):
-                    if isinstance(event, FrameAnalysed):
-                        faces = event.observation.faces
-                        overlays = tuple(
-                            Overlay(tuple(float(v) for v in box), "Face", "running")  # type: ignore[arg-type]
-                            for box in (faces.xyxy if faces is not None else ())
-                        )
-                        if not every_picture:
-                            show(event.frame.pixels_bgr, event.frame.timestamp_ms)
-                    elif isinstance(event, ScanFinished):
-                        self.scan_finished.emit(event.report)
-                    elif isinstance(event, ScanCancelled):
-                        self.scan_cancelled.emit()
-        except PreflightError as exc:
-            self.scan_failed.emit(str(exc))
+            for event in run_scan(source, self._analyzer, cancel=cancelled):
+                if isinstance(event, FrameAnalysed):
+                    faces = event.observation.faces
+                    overlays = tuple(
+                        Overlay(tuple(float(v) for v in box), "Face", "running")  # type: ignore[arg-type]
+                        for box in (faces.xyxy if faces is not None else ())
+                    )
+                    if not every_picture:
+                        show(event.frame.pixels_bgr, event.frame.timestamp_ms)
+                elif isinstance(event, ScanFinished):
+                    self.scan_finished.emit(run, event.report)
+                elif isinstance(event, ScanCancelled):
+                    self.scan_cancelled.emit(run)
 
     @Slot()
     def close(self) -> None:
@@ -148,7 +159,7 @@ class ScanWorker(QObject):
 class DesktopWorker(QObject):
     """The desktop checks (windows, tabs, wallpaper, screen text) on their own thread."""
 
-    desktop_finished = Signal(object)  # Report
+    desktop_finished = Signal(int, object)  # run, Report
     warmed_up = Signal()
 
     def __init__(self, options: DesktopScanOptions) -> None:
@@ -163,8 +174,8 @@ class DesktopWorker(QObject):
             run_desktop(self._options)
         self.warmed_up.emit()
 
-    @Slot()
-    def run(self) -> None:
+    @Slot(int)
+    def run(self, run: int) -> None:
         try:
             report = run_desktop(self._options)
         except Exception as exc:  # fail closed: every desktop check is an error with the reason
@@ -175,14 +186,14 @@ class DesktopWorker(QObject):
                     for check in DESKTOP_CHECKS
                 ),
             )
-        self.desktop_finished.emit(report)
+        self.desktop_finished.emit(run, report)
 
 
 class WorkerThreads(QObject):
     """Starts the scan and desktop workers on their threads, and stops them cleanly."""
 
-    scan_requested = Signal(str)
-    desktop_requested = Signal()
+    scan_requested = Signal(str, int)
+    desktop_requested = Signal(int)
     close_requested = Signal()
     warm_up_requested = Signal()
 
@@ -204,10 +215,31 @@ class WorkerThreads(QObject):
             self.warm_up_requested.connect(desktop.warm_up)
             self._desktop_thread.start()
         self._scan_thread.start()
+        self._runs = 0
+        self._stopped = False
         self.warm_up_requested.emit()  # while the teacher fills in the first steps
+
+    def request_scan(self, spec: str) -> int:
+        """Queue a camera scan; returns its run number."""
+        self._runs += 1
+        self.scan_requested.emit(spec, self._runs)
+        return self._runs
+
+    def request_desktop(self) -> int:
+        """Queue a run of the desktop checks; returns its run number."""
+        self._runs += 1
+        self.desktop_requested.emit(self._runs)
+        return self._runs
+
+    def cancel_scans(self) -> None:
+        """Cancel every camera scan requested so far (queued or running)."""
+        self.scan_worker.cancel(self._runs)
 
     def stop(self, timeout_ms: int = 15000) -> None:
         """Cancel the scan, close the detectors on their thread, and join both threads."""
+        if self._stopped:
+            return
+        self._stopped = True
         self.scan_worker.cancel()
         done = threading.Event()
         self.scan_worker.closed.connect(lambda: done.set(), Qt.ConnectionType.DirectConnection)

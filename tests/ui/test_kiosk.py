@@ -127,8 +127,18 @@ def test_a_clean_room_goes_through_to_a_sealed_record_and_teams(
     assert _records() == []  # nothing is written before signing
     with qtbot.waitSignal(window.record_sealed, timeout=30_000):
         qtbot.mouseClick(window.sign.sign, Qt.MouseButton.LeftButton)
+        # While the record is committed nothing can change it or sign it twice.
+        assert not window.back.isEnabled() and not window.sign.sign.isEnabled()
+        assert window.sign.name.isReadOnly()
     assert window.index == 5
     (record,) = _records()
+    assert record["camera_source"] == "folder"  # pictures from a folder, and the record says so
+    assert record["checks_not_run"] == [
+        "desktop.windows",
+        "desktop.tabs",
+        "desktop.wallpaper",
+        "desktop.screen",
+    ]
     assert record["origin"] == "kiosk" and record["cleared"] is True and record["verdict"] == "pass"
     assert record["session"]["teams_link"] == TEAMS_LINK and record["session"]["pupils"] == [
         "Sam Patel"
