@@ -12,9 +12,10 @@ Cancellation is cooperative (a flag the loops read); a thread is never terminate
 from __future__ import annotations
 
 import contextlib
+import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +44,58 @@ class Overlay:
     box_xyxy: tuple[float, float, float, float]
     label: str
     status: str
+
+
+class _Handoff(FrameSource):
+    """Frames read on a reader thread, handed to the analysis one by one.
+
+    The reader pulls the real source (showing every picture in the preview as it comes, at the
+    capture rate) and queues the frames to analyse; the analysis takes them here. So a slow
+    frame (text reading takes 100-400 ms) never freezes the preview.
+    """
+
+    _END = object()
+
+    def __init__(self, source: FrameSource, cancelled: Callable[[], bool]) -> None:
+        self.kind, self.name = source.kind, source.name
+        self._source = source
+        self._cancelled = cancelled
+        self._queue: queue.Queue[object] = queue.Queue(maxsize=64)
+        self._stop = threading.Event()
+        self._reader = threading.Thread(target=self._read, name="preflight-capture", daemon=True)
+
+    @property
+    def is_single_image(self) -> bool:
+        return self._source.is_single_image
+
+    def _read(self) -> None:
+        try:
+            for frame in self._source.frames():
+                if self._stop.is_set() or self._cancelled():
+                    break
+                self._queue.put(frame)
+        except BaseException as exc:  # handed over: the analysis raises it (camera lost...)
+            self._queue.put(exc)
+        finally:
+            self._queue.put(self._END)
+
+    def frames(self) -> Iterator[Frame]:
+        self._reader.start()
+        while True:
+            item = self._queue.get()
+            if item is self._END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item  # type: ignore[misc]
+
+    def close(self) -> None:
+        self._stop.set()
+        with contextlib.suppress(queue.Empty):
+            while True:  # let a reader blocked on a full queue see the stop
+                self._queue.get_nowait()
+        if self._reader.is_alive():
+            self._reader.join(timeout=5)
 
 
 def to_qimage(pixels_bgr: np.ndarray) -> QImage:
@@ -121,31 +174,39 @@ class ScanWorker(QObject):
             # Files play back at their own pace, as a camera would deliver them.
             paced = self._pace and not spec.startswith("camera:")
             start = time.monotonic()
-            overlays: tuple[Overlay, ...] = ()
+            faces_seen: list[tuple[Overlay, ...]] = [()]  # the newest analysed frame's faces
 
             def show(pixels: np.ndarray, timestamp_ms: float) -> None:
                 if paced:
                     wait = start + timestamp_ms / 1000 - time.monotonic()
                     if wait > 0:
                         self._cancel.wait(wait)
-                self.frame_captured.emit(to_qimage(pixels), overlays)
+                self.frame_captured.emit(to_qimage(pixels), faces_seen[0])
 
             every_picture = source.previews_every_picture
+            frames: FrameSource = source
             if every_picture:
-                source.preview = show  # the preview runs at the capture rate, not the analysis rate
-            for event in run_scan(source, self._analyzer, cancel=cancelled):
-                if isinstance(event, FrameAnalysed):
-                    faces = event.observation.faces
-                    overlays = tuple(
-                        Overlay(tuple(float(v) for v in box), "Face", "running")  # type: ignore[arg-type]
-                        for box in (faces.xyxy if faces is not None else ())
-                    )
-                    if not every_picture:
-                        show(event.frame.pixels_bgr, event.frame.timestamp_ms)
-                elif isinstance(event, ScanFinished):
-                    self.scan_finished.emit(run, event.report)
-                elif isinstance(event, ScanCancelled):
-                    self.scan_cancelled.emit(run)
+                # Every picture is shown as it is read, on a reader thread: a slow frame to
+                # analyse (text reading takes 100-400 ms) never freezes the preview.
+                source.preview = show
+                frames = _Handoff(source, cancelled)
+            try:
+                for event in run_scan(frames, self._analyzer, cancel=cancelled):
+                    if isinstance(event, FrameAnalysed):
+                        faces = event.observation.faces
+                        faces_seen[0] = tuple(
+                            Overlay(tuple(float(v) for v in box), "Face", "running")  # type: ignore[arg-type]
+                            for box in (faces.xyxy if faces is not None else ())
+                        )
+                        if not every_picture:
+                            show(event.frame.pixels_bgr, event.frame.timestamp_ms)
+                    elif isinstance(event, ScanFinished):
+                        self.scan_finished.emit(run, event.report)
+                    elif isinstance(event, ScanCancelled):
+                        self.scan_cancelled.emit(run)
+            finally:
+                if frames is not source:
+                    frames.close()
 
     @Slot()
     def close(self) -> None:
