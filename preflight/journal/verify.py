@@ -14,8 +14,13 @@ what is wrong with it:
   a record that is not there);
 - `reordered`: the record sits in a place of the chain other than the one it was sealed in.
 
-Limitation: deleting a device's newest records leaves a shorter chain that is intact; only a
-copy elsewhere (the central journal, an export) shows they existed.
+A device only ever has one key (keys.py never makes a second), so a device with two registered
+keys is `unknown key` from its first record, with nothing of it vouched for.
+
+Limitations, both shown only by a copy elsewhere (the central journal, an export, a printed key
+fingerprint): deleting a device's newest records leaves a shorter chain that is intact; and
+someone with write access who deletes the device's key row, registers their own key and re-seals
+the whole chain leaves an intact chain — the journal alone cannot tell whose key it was.
 """
 
 from __future__ import annotations
