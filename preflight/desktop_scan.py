@@ -67,6 +67,7 @@ class DesktopScanOptions:
         target_line_px=16.0,
         max_blocks=40,
         line_gap=2.2,
+        shared_width=0.4,  # windows side by side are separate blocks
     )
     max_wallpaper_px: int = 1920
     ocr_engine: str = "tesserocr"

@@ -35,6 +35,8 @@ class ReadingOptions:
     target_line_px: crops are enlarged so lines are about this tall for Tesseract.
     max_blocks: OCR at most this many proposals per frame.
     line_gap: lines this many line heights apart belong to one block (one OCR call).
+    shared_width: for screens, the share of width lines of one block have in common (see
+        propose_text_blocks); None for the camera, where a letter's parts sit side by side.
     """
 
     stream: StreamOptions = StreamOptions()
@@ -44,6 +46,7 @@ class ReadingOptions:
     target_line_px: float = 36.0
     max_blocks: int = 8
     line_gap: float = 1.6
+    shared_width: float | None = None
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,10 @@ def read_text_regions(
     back = width / streamed.shape[1]  # stream pixels → frame pixels
     readings = []
     for block in propose_text_blocks(
-        streamed, max_blocks=options.max_blocks, line_gap=options.line_gap
+        streamed,
+        max_blocks=options.max_blocks,
+        line_gap=options.line_gap,
+        shared_width=options.shared_width,
     ):
         x0, y0, x1, y1 = block.box_xyxy
         crop = streamed[y0:y1, x0:x1]

@@ -57,6 +57,7 @@ def propose_text_blocks(
     max_line_px: int = 64,
     max_blocks: int = 8,
     line_gap: float = 1.6,
+    shared_width: float | None = None,
 ) -> list[TextBlock]:
     """Regions that look like printed lines, largest first.
 
@@ -65,17 +66,27 @@ def propose_text_blocks(
         min_line_px / max_line_px: line heights considered (smaller is unreadable anyway).
         max_blocks: at most this many blocks are returned (OCR cost bound).
         line_gap: lines this many line heights apart (or closer) belong to one block.
+        shared_width: screens: a line joins a block only if they share this fraction of the
+            narrower's width (windows side by side must not merge), and each polarity of print
+            is found on its own (dark mode). None, the camera: a line joins a block it comes
+            within two line heights of sideways (a letter's address, date and body), and both
+            polarities are found together, as the camera benchmarks were tuned.
     """
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (9, 9))
-    # Each polarity on its own: mixed, the gaps between light letters on a dark ground (dark
-    # mode) light up in the black-hat and join tightly spaced lines into one tall blob.
-    lines = []
-    for strokes in (
-        cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, kernel),  # dark print on a lighter ground
-        cv2.morphologyEx(gray, cv2.MORPH_TOPHAT, kernel),  # light print on a darker ground
-    ):
-        lines += _line_boxes(strokes, min_line_px, max_line_px)
-    return _group_lines(_distinct(lines), gray.shape, line_gap)[:max_blocks]
+    dark_print = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, kernel)  # on a lighter ground
+    light_print = cv2.morphologyEx(gray, cv2.MORPH_TOPHAT, kernel)  # on a darker ground
+    if shared_width is None:
+        # Camera: print of either polarity in one map (paper in a room is measured this way).
+        lines = _line_boxes(np.maximum(dark_print, light_print), min_line_px, max_line_px)
+    else:
+        # Screens, each polarity on its own: mixed, the gaps between light letters on a dark
+        # ground (dark mode) light up in the black-hat and join tightly spaced lines into one
+        # tall blob.
+        lines = _distinct(
+            _line_boxes(dark_print, min_line_px, max_line_px)
+            + _line_boxes(light_print, min_line_px, max_line_px)
+        )
+    return _group_lines(lines, gray.shape, line_gap, shared_width)[:max_blocks]
 
 
 def _distinct(lines: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
@@ -164,7 +175,10 @@ def upright(crop: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
 
 
 def _group_lines(
-    lines: list[tuple[int, int, int, int]], shape: tuple[int, ...], line_gap: float
+    lines: list[tuple[int, int, int, int]],
+    shape: tuple[int, ...],
+    line_gap: float,
+    shared_width: float | None,
 ) -> list[TextBlock]:
     """Merge lines stacked close together (a paragraph, a letter) into blocks."""
     blocks: list[list[tuple[int, int, int, int]]] = []
@@ -174,10 +188,13 @@ def _group_lines(
             x0 = min(b[0] for b in block)
             x1 = max(b[2] for b in block)
             y1 = max(b[3] for b in block)
-            # Lines of one block share most of their width (a paragraph, an address beside
-            # it); a line that only grazes the block's edge is in another window or column.
-            shared = min(x1, line[2]) - max(x0, line[0])
-            overlaps_x = shared >= 0.4 * min(x1 - x0, line[2] - line[0])
+            if shared_width is None:
+                overlaps_x = line[0] < x1 + 2 * lh and x0 - 2 * lh < line[2]
+            else:
+                # On a screen, lines of one block share most of their width; a line that only
+                # grazes the block's edge is in another window or column.
+                shared = min(x1, line[2]) - max(x0, line[0])
+                overlaps_x = shared >= shared_width * min(x1 - x0, line[2] - line[0])
             if overlaps_x and line[1] - y1 < line_gap * lh:
                 block.append(line)
                 break
