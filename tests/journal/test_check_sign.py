@@ -273,33 +273,15 @@ def test_check_refuses_to_sign_what_the_kiosk_would_not_and_writes_nothing(
 def test_check_without_an_email_or_a_keyring_says_so_before_scanning(
     tmp_path: Path, still: Path
 ) -> None:
+    signing = ("--camera", str(still), "--no-desktop", "--sign", "Grace Hopper", "--attest", "all")
     no_email = tmp_path / "no-email.toml"
     no_email.write_text(FILE_KEY)
-    done = _check(
-        no_email,
-        "--camera",
-        str(still),
-        "--no-desktop",
-        "--sign",
-        "Grace Hopper",
-        "--attest",
-        "all",
-    )
+    done = _check(no_email, *signing)
     assert done.returncode == 2 and "school email" in done.stderr
     no_file_key = tmp_path / "no-file-key.toml"
     no_file_key.write_text(SCHOOL)
     env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
-    done = _check(
-        no_file_key,
-        "--camera",
-        str(still),
-        "--no-desktop",
-        "--sign",
-        "Grace Hopper",
-        "--attest",
-        "all",
-        env=env,
-    )
+    done = _check(no_file_key, *signing, env=env)
     assert done.returncode == 4 and "no usable system keyring" in done.stderr and not done.stdout
     assert not _journal().exists()
 
