@@ -35,12 +35,21 @@ from PySide6.QtWidgets import (
 from preflight.config import Config
 from preflight.desktop_scan import DESKTOP_CHECKS, DesktopScanOptions
 from preflight.identity import check_school_email
-from preflight.journal import PreflightDraft, begin_preflight, open_recorder
+from preflight.journal import NotReadyToSeal, PreflightDraft, begin_preflight, open_recorder
 from preflight.journal.record import Person, SessionInfo
 from preflight.results import CheckResult, Report
 from preflight.scan import CAMERA_CHECKS, ScanOptions
 from preflight.teams import check_teams_link
-from ui.pages import AttestPage, LaunchPage, Page, ScanPage, SessionPage, SignPage, WhoPage
+from ui.pages import (
+    AttestPage,
+    LaunchPage,
+    Page,
+    ScanPage,
+    SessionPage,
+    SignPage,
+    WhoPage,
+    show_problem,
+)
 from ui.theme import SPACING, STATUSES
 from ui.workers import DesktopWorker, Overlay, ScanWorker, WorkerThreads, run_call
 
@@ -85,7 +94,6 @@ class KioskWindow(QMainWindow):
         self._camera_kind: str | None = None
         self._sealing = False
         self._recorder: Any = None
-        self._camera_report: Report | None = None
         self.setWindowTitle(f"Session Preflight - {config.org.name}")
         self.check_ids = list(CAMERA_CHECKS) + (list(DESKTOP_CHECKS) if desktop_checks else [])
 
@@ -252,8 +260,6 @@ class KioskWindow(QMainWindow):
         self._go(self.index + 1)
 
     def _check_who(self) -> bool:
-        from ui.pages import show_problem
-
         try:
             check_school_email(self.who.email.text(), self.config.org.staff_domains)
         except ValueError as exc:
@@ -264,8 +270,6 @@ class KioskWindow(QMainWindow):
         return True
 
     def _check_session(self) -> bool:
-        from ui.pages import show_problem
-
         try:
             link = check_teams_link(self.session.link.text())
         except ValueError as exc:
@@ -358,7 +362,6 @@ class KioskWindow(QMainWindow):
         if run != self._camera_run:
             return
         self._scanning.discard("camera")
-        self._camera_report = report
         if self.draft is not None:
             self.draft.camera_source = self._camera_kind
         self._take(report)
@@ -459,9 +462,6 @@ class KioskWindow(QMainWindow):
         )
 
     def _on_sign_requested(self) -> None:
-        from preflight.journal import NotReadyToSeal
-        from ui.pages import show_problem
-
         draft = self.draft
         if draft is None or self._sealing or not self.sign.sign.isEnabled():
             return

@@ -8,7 +8,7 @@ Pages never start threads or write records.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from PySide6.QtCore import QDateTime, Qt, Signal
 from PySide6.QtWidgets import (
@@ -546,7 +546,3 @@ class LaunchPage(Page):
 
     def first_focus(self) -> QWidget:
         return self.launch
-
-
-def connect_enter(edit: QLineEdit, action: Callable[[], None]) -> None:
-    edit.returnPressed.connect(action)
