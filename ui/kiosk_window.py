@@ -344,6 +344,7 @@ class KioskWindow(QMainWindow):
         self._start_scan()
 
     def _on_frame_captured(self, image: Any, overlays: tuple[Overlay, ...]) -> None:
+        self.workers.scan_worker.frame_shown()
         self.scan.camera.show_frame(image, overlays)
 
     def _on_scan_failed(self, run: int, reason: str) -> None:

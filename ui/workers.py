@@ -131,7 +131,15 @@ class ScanWorker(QObject):
         self._analyzer: CameraAnalyzer | None = None
         self._cancel = threading.Event()  # for the pacing wait only
         self._cancelled_through = 0  # runs up to this number are cancelled (any thread sets it)
+        # Frames on their way to the window: if it falls behind, newer frames are dropped
+        # rather than queued without end (the window calls frame_shown() for each).
+        self._in_flight = threading.BoundedSemaphore(3)
         self._pace = pace_files
+
+    def frame_shown(self) -> None:
+        """The window has a frame it was sent (any thread)."""
+        with contextlib.suppress(ValueError):
+            self._in_flight.release()
 
     def cancel(self, through_run: int = 2**62) -> None:
         """Cancel every run up to this one (all of them by default); safe from any thread."""
@@ -181,7 +189,8 @@ class ScanWorker(QObject):
                     wait = start + timestamp_ms / 1000 - time.monotonic()
                     if wait > 0:
                         self._cancel.wait(wait)
-                self.frame_captured.emit(to_qimage(pixels), faces_seen[0])
+                if self._in_flight.acquire(blocking=False):
+                    self.frame_captured.emit(to_qimage(pixels), faces_seen[0])
 
             every_picture = source.previews_every_picture
             frames: FrameSource = source
