@@ -151,14 +151,6 @@ def _two_keys(
     return DeviceResult(walk.device, walk.records, bad, frozenset())
 
 
-def verify_chain(
-    device: str, chain: Iterable[StoredRecord], keys: dict[str, KeyRow]
-) -> DeviceResult:
-    """Walk one device's records (in stored seq order); stop at the first bad one."""
-    records = list(chain)
-    return walk_chain(device, records, keys).result(lambda: iter(records), keys)
-
-
 @dataclass
 class ChainWalk:
     """One device's chain walked for hashes, links, places and keys, signatures not yet checked.

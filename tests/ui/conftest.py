@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -64,10 +65,24 @@ def school(tmp_path: Path) -> Callable[..., Config]:
 
 
 @pytest.fixture
-def windows() -> Iterator[list]:  # type: ignore[type-arg]
-    """Windows made by a test, closed (threads joined) afterwards."""
-    made: list = []  # type: ignore[type-arg]
-    yield made
+def open_kiosk(qtbot: Any, school: Callable[..., Config]) -> Iterator[Callable[..., Any]]:
+    """Open a kiosk window on a camera source (desktop checks left out: no display here);
+    every window made is closed, its threads joined, afterwards."""
+    from ui.kiosk_window import KioskWindow
+
+    made: list[KioskWindow] = []
+
+    def open_window(camera: str | Path, *, overrides: bool = False, **kwargs: Any) -> KioskWindow:
+        window = KioskWindow(
+            school(overrides=overrides), camera=str(camera), desktop_checks=False, **kwargs
+        )
+        made.append(window)
+        qtbot.addWidget(window)
+        window.resize(1280, 800)
+        window.show()
+        return window
+
+    yield open_window
     for window in made:
         window.kiosk = False
         window.close()

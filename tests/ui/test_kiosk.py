@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from preflight.config import Config
 from preflight.frames import Frame, FrameSource
 from preflight.frames.sources import CameraLostError, open_source
 from preflight.journal.store import Journal
@@ -40,7 +39,7 @@ def _journal() -> Path:
     return Path(os.environ["PREFLIGHT_DATA_DIR"]) / "journal.sqlite3"
 
 
-def _records() -> list[dict]:  # type: ignore[type-arg]
+def _records() -> list[dict]:
     if not _journal().exists():
         return []
     with Journal.open(f"sqlite:///{_journal()}", read_only=True) as journal:
@@ -71,15 +70,6 @@ def url_catcher() -> Iterator[UrlCatcher]:
         QDesktopServices.unsetUrlHandler(scheme)
 
 
-def _open(qtbot: QtBot, windows: list, config: Config, camera: str, **kwargs) -> KioskWindow:  # type: ignore[no-untyped-def, type-arg]
-    window = KioskWindow(config, camera=camera, desktop_checks=False, **kwargs)
-    windows.append(window)
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    return window
-
-
 def _to_scan(qtbot: QtBot, window: KioskWindow, link: str = TEAMS_LINK) -> None:
     qtbot.mouseClick(window.next, Qt.MouseButton.LeftButton)
     assert window.index == 1
@@ -94,12 +84,11 @@ def _scanned(qtbot: QtBot, window: KioskWindow) -> None:
 
 def test_a_clean_room_goes_through_to_a_sealed_record_and_teams(
     qtbot: QtBot,
-    windows: list,
-    school: Callable[..., Config],
+    open_kiosk: Callable[..., KioskWindow],
     clean_room: Path,
-    url_catcher: UrlCatcher,  # type: ignore[type-arg]
+    url_catcher: UrlCatcher,
 ) -> None:
-    window = _open(qtbot, windows, school(), str(clean_room))
+    window = open_kiosk(clean_room)
     assert window.who.name.text() == "Grace Hopper"  # from the config
     _to_scan(qtbot, window)
     assert window.index == 2
@@ -163,11 +152,10 @@ def test_a_clean_room_goes_through_to_a_sealed_record_and_teams(
 
 def test_each_warning_must_be_ticked_off_and_the_ticks_are_recorded(
     qtbot: QtBot,
-    windows: list,
-    school: Callable[..., Config],
-    poster_room: Path,  # type: ignore[type-arg]
+    open_kiosk: Callable[..., KioskWindow],
+    poster_room: Path,
 ) -> None:
-    window = _open(qtbot, windows, school(), str(poster_room))
+    window = open_kiosk(poster_room)
     _to_scan(qtbot, window)
     _scanned(qtbot, window)
     documents = window.scan.rows["camera.documents"]
@@ -187,11 +175,10 @@ def test_each_warning_must_be_ticked_off_and_the_ticks_are_recorded(
 
 def test_an_override_needs_a_reason_and_an_approver_and_is_recorded(
     qtbot: QtBot,
-    windows: list,
-    school: Callable[..., Config],  # type: ignore[type-arg]
+    open_kiosk: Callable[..., KioskWindow],
 ) -> None:
     demo = str(ROOT / "assets" / "demo" / "room.mp4")
-    window = _open(qtbot, windows, school(overrides=True), demo)
+    window = open_kiosk(demo, overrides=True)
     _to_scan(qtbot, window)
     _scanned(qtbot, window)
     for check in ("camera.photos", "camera.documents"):
@@ -238,11 +225,10 @@ def _confirm_and_sign(qtbot: QtBot, window: KioskWindow) -> None:
 
 def test_a_personal_email_and_a_link_that_is_not_teams_are_refused_with_the_reason(
     qtbot: QtBot,
-    windows: list,
-    school: Callable[..., Config],
-    clean_room: Path,  # type: ignore[type-arg]
+    open_kiosk: Callable[..., KioskWindow],
+    clean_room: Path,
 ) -> None:
-    window = _open(qtbot, windows, school(), str(clean_room))
+    window = open_kiosk(clean_room)
     window.who.email.setText("grace.hopper@gmail.com")
     qtbot.mouseClick(window.next, Qt.MouseButton.LeftButton)
     assert window.index == 0
@@ -256,12 +242,11 @@ def test_a_personal_email_and_a_link_that_is_not_teams_are_refused_with_the_reas
 
 def test_a_room_with_a_letter_blocks_the_way_and_offers_no_override_unless_allowed(
     qtbot: QtBot,
-    windows: list,
-    school: Callable[..., Config],  # type: ignore[type-arg]
+    open_kiosk: Callable[..., KioskWindow],
 ) -> None:
     demo = str(ROOT / "assets" / "demo" / "room.mp4")
     for allowed in (False, True):
-        window = _open(qtbot, windows, school(overrides=allowed), demo)
+        window = open_kiosk(demo, overrides=allowed)
         _to_scan(qtbot, window)
         _scanned(qtbot, window)
         documents = window.scan.rows["camera.documents"]
@@ -289,10 +274,9 @@ def test_a_room_with_a_letter_blocks_the_way_and_offers_no_override_unless_allow
 
 def test_no_camera_explains_what_to_do_and_offers_the_demo_scene(
     qtbot: QtBot,
-    windows: list,
-    school: Callable[..., Config],  # type: ignore[type-arg]
+    open_kiosk: Callable[..., KioskWindow],
 ) -> None:
-    window = _open(qtbot, windows, school(), "camera:9")
+    window = open_kiosk("camera:9")
     _to_scan(qtbot, window)
     _scanned(qtbot, window)
     assert window.scan.trouble.isVisible()
@@ -329,14 +313,13 @@ class UnpluggedCamera(FrameSource):
 
 def test_a_camera_unplugged_mid_scan_blocks_launch_and_says_why(
     qtbot: QtBot,
-    windows: list,
-    school: Callable[..., Config],
-    clean_room: Path,  # type: ignore[type-arg]
+    open_kiosk: Callable[..., KioskWindow],
+    clean_room: Path,
 ) -> None:
-    window = _open(
-        qtbot, windows, school(), "camera:0",
+    window = open_kiosk(
+        "camera:0",
         source_factory=lambda spec, fps, seconds: UnpluggedCamera(str(clean_room), after=8),
-    )  # fmt: skip
+    )
     _to_scan(qtbot, window)
     _scanned(qtbot, window)
     assert {window.scan.rows[c].status for c in window.scan.rows} == {"error"}
@@ -349,11 +332,10 @@ def test_a_camera_unplugged_mid_scan_blocks_launch_and_says_why(
 
 def test_closing_mid_scan_leaves_no_record(
     qtbot: QtBot,
-    windows: list,
-    school: Callable[..., Config],
-    clean_room: Path,  # type: ignore[type-arg]
+    open_kiosk: Callable[..., KioskWindow],
+    clean_room: Path,
 ) -> None:
-    window = _open(qtbot, windows, school(), str(clean_room))
+    window = open_kiosk(clean_room)
     _to_scan(qtbot, window)
     qtbot.waitUntil(lambda: window.scan.camera._image is not None, timeout=SCAN_TIMEOUT_MS)
     window.close()  # threads are cancelled and joined
@@ -363,11 +345,10 @@ def test_closing_mid_scan_leaves_no_record(
 
 def test_scan_again_keeps_passed_checks_visibly_passed(
     qtbot: QtBot,
-    windows: list,
-    school: Callable[..., Config],
-    clean_room: Path,  # type: ignore[type-arg]
+    open_kiosk: Callable[..., KioskWindow],
+    clean_room: Path,
 ) -> None:
-    window = _open(qtbot, windows, school(), str(clean_room))
+    window = open_kiosk(clean_room)
     _to_scan(qtbot, window)
     _scanned(qtbot, window)
     qtbot.mouseClick(window.scan.again, Qt.MouseButton.LeftButton)
@@ -379,11 +360,10 @@ def test_scan_again_keeps_passed_checks_visibly_passed(
 
 def test_kiosk_mode_ignores_esc_and_close(
     qtbot: QtBot,
-    windows: list,
-    school: Callable[..., Config],
-    clean_room: Path,  # type: ignore[type-arg]
+    open_kiosk: Callable[..., KioskWindow],
+    clean_room: Path,
 ) -> None:
-    window = _open(qtbot, windows, school(), str(clean_room), kiosk=True)
+    window = open_kiosk(clean_room, kiosk=True)
     assert window.windowFlags() & Qt.WindowType.FramelessWindowHint
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     window.close()
@@ -395,11 +375,10 @@ def test_kiosk_mode_ignores_esc_and_close(
 
 def test_every_control_has_an_accessible_name_and_the_keyboard_reaches_it(
     qtbot: QtBot,
-    windows: list,
-    school: Callable[..., Config],
-    clean_room: Path,  # type: ignore[type-arg]
+    open_kiosk: Callable[..., KioskWindow],
+    clean_room: Path,
 ) -> None:
-    window = _open(qtbot, windows, school(), str(clean_room))
+    window = open_kiosk(clean_room)
     window.attest.set_items(window.draft.items if window.draft else [])
     controls = [
         w for w in window.findChildren(QWidget)
@@ -426,11 +405,10 @@ def test_every_control_has_an_accessible_name_and_the_keyboard_reaches_it(
 
 def test_back_in_the_middle_of_a_scan_then_start_again_scans_afresh(
     qtbot: QtBot,
-    windows: list,
-    school: Callable[..., Config],
-    clean_room: Path,  # type: ignore[type-arg]
+    open_kiosk: Callable[..., KioskWindow],
+    clean_room: Path,
 ) -> None:
-    window = _open(qtbot, windows, school(), str(clean_room))
+    window = open_kiosk(clean_room)
     _to_scan(qtbot, window)
     qtbot.waitUntil(lambda: window.scan.camera._image is not None, timeout=SCAN_TIMEOUT_MS)
     qtbot.mouseClick(window.back, Qt.MouseButton.LeftButton)
