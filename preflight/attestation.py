@@ -1,22 +1,22 @@
 """What the person confirms that software cannot see: the attestation items. No Qt.
 
-Each item has an id, its wording, and the version of that wording (a record keeps the id and
-version, so a reviewer knows exactly what was affirmed). Until policy packs carry each school's
-items, this built-in set follows the two policies' common ground: consent, leadership in the
-loop, dress and room, no unapproved recording, a household that knows a session is on; and for
-a parent or carer at home, supervision and the agreed code of conduct.
+Items come from the policy pack in force (`preflight.policy`): each has an id, its wording, the
+version of that wording (a record keeps id and version, so a reviewer knows exactly what was
+affirmed), the modes and signer roles it is shown to, and when it applies — always, or only
+for a session with one pupil, or a live stream (the invitation says which).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import asdict, dataclass
+from typing import Literal
 
-from preflight.config import Mode
+from preflight.config import ROLES, Mode, Role
 
-BUILT_IN_POLICY = "built-in"
+When = Literal["always", "one_to_one", "live_stream"]
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,8 @@ class AttestationItem:
     wording: str
     version: str
     modes: tuple[Mode, ...]
+    roles: tuple[Role, ...] = ROLES
+    when: When = "always"
 
     def __post_init__(self) -> None:
         if not self.id or not self.id.replace("_", "").isalnum():
@@ -33,88 +35,48 @@ class AttestationItem:
             raise ValueError(f"attestation {self.id} needs its wording")
 
 
-BUILT_IN_ITEMS: tuple[AttestationItem, ...] = (
-    AttestationItem(
-        "consent_on_file",
-        "Consent for this remote session is on file for every pupil taking part.",
-        "1",
-        ("staff",),
-    ),
-    AttestationItem(
-        "slt_copied",
-        "A member of the senior leadership team is copied into the meeting invitation.",
-        "1",
-        ("staff",),
-    ),
-    AttestationItem(
-        "dress_and_room",
-        "I am dressed appropriately, and the room in view is neutral, quiet and not a bedroom.",
-        "1",
-        ("staff",),
-    ),
-    AttestationItem(
-        "no_recording",
-        "The session will not be recorded unless leadership has approved the recording.",
-        "1",
-        ("staff", "home"),
-    ),
-    AttestationItem(
-        "household_aware",
-        "People in this household know a session is on and will not come into view.",
-        "1",
-        ("staff", "home"),
-    ),
-    AttestationItem(
-        "supervision_arranged",
-        "A responsible adult is in the home for the whole session and can be reached.",
-        "1",
-        ("home",),
-    ),
-    AttestationItem(
-        "pupil_dress_and_room",
-        "The pupil is dressed appropriately and joins from a shared room, not a bedroom.",
-        "1",
-        ("home",),
-    ),
-    AttestationItem(
-        "code_of_conduct_read",
-        "We have read the school's code of conduct for remote sessions and agree to it.",
-        "1",
-        ("home",),
-    ),
-)
-
-
 def items_for(
-    mode: Mode, items: Sequence[AttestationItem] = BUILT_IN_ITEMS
+    mode: Mode,
+    items: Sequence[AttestationItem],
+    role: str | None = None,
+    traits: Collection[str] = (),
 ) -> tuple[AttestationItem, ...]:
-    """The items a person affirms in this mode, in the order they are shown."""
-    return tuple(item for item in items if mode in item.modes)
+    """The items a person in this role affirms in this mode, in the order they are shown.
+
+    `traits` are what the invitation showed about the session ("one_to_one", "live_stream");
+    items that apply only to such sessions are included when the session has the trait.
+    """
+    return tuple(
+        item
+        for item in items
+        if mode in item.modes
+        and (role is None or role in item.roles)
+        and (item.when == "always" or item.when in traits)
+    )
 
 
 def choose(
-    wanted: Iterable[str], mode: Mode, items: Sequence[AttestationItem] = BUILT_IN_ITEMS
+    wanted: Iterable[str], offered: Sequence[AttestationItem], mode: Mode
 ) -> tuple[AttestationItem, ...]:
-    """The items named by id (or every item for the mode with "all"), in their shown order.
+    """The items named by id (or every offered item with "all"), in their shown order.
 
     Raises:
-        ValueError: an id that is not an item of this mode, naming the ones that are.
+        ValueError: an id that is not offered, naming the ones that are.
     """
-    offered = items_for(mode, items)
     names = [w.strip() for w in wanted if w.strip()]
     if names == ["all"]:
-        return offered
+        return tuple(offered)
     known = {item.id for item in offered}
     unknown = [n for n in names if n not in known]
     if unknown:
         raise ValueError(
-            f"no attestation item {', '.join(unknown)} in {mode} mode; "
+            f"no attestation item {', '.join(unknown)} for this signer in {mode} mode; "
             f"the items are: {', '.join(item.id for item in offered)} (or all)"
         )
     return tuple(item for item in offered if item.id in names)
 
 
-def policy_digest(items: Sequence[AttestationItem] = BUILT_IN_ITEMS) -> str:
+def policy_digest(items: Sequence[AttestationItem]) -> str:
     """sha256 over the items in force, so a record shows exactly which wording applied."""
     text = json.dumps([asdict(i) for i in items], sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()

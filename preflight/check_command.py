@@ -1,11 +1,14 @@
-"""`preflight check`: every check this version runs, and the headless seal. No Qt.
+"""`preflight check`: every check the policy pack in force asks for, and the headless seal. No Qt.
 
-The headless twin of the kiosk: the camera checks over --camera (default: the first camera),
-the desktop checks (unless --no-desktop), and, with --sign, a record sealed into the device's
-journal exactly as the kiosk seals one — through `begin_preflight()` — marked as made from the
-command line. Everything that could stop the seal (the name, the email, the attestation items,
-the signing key, the journal) is checked before the scan, so a scripted run never scans and
-then fails to record. Without --sign nothing is written.
+The headless twin of the kiosk. The pack (`--policy`, default `org.policy`) says which checks
+run in the mode (`--mode staff|home`), with which thresholds and how serious each is: the
+session checks over the timetable (`--timetable`, default the config's) at a moment (`--at`,
+default now), the camera checks over --camera (default: the first camera), the desktop checks
+(unless --no-desktop). With --sign, a record is sealed into the device's journal exactly as the
+kiosk seals one — through `begin_preflight()` — marked as made from the command line.
+Everything that could stop the seal (the name, the email, the attestation items, the signing
+key, the journal) is checked before the scan, so a scripted run never scans and then fails to
+record. Without --sign nothing is written.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ from typing import Any
 
 from preflight.config import Config, Mode
 from preflight.errors import PreflightError
-from preflight.results import Report, render_text
+from preflight.policy import PolicyPack, enforce, pack_in_force
+from preflight.results import CheckResult, Report, render_text
+from preflight.session_scan import SESSION_CHECKS, SessionLookup, find_session, prefill, run_session
 
 
 class UsageError(PreflightError):
@@ -30,6 +35,13 @@ def add_arguments(parser: argparse.ArgumentParser, modes: tuple[str, ...]) -> No
         "--camera", default="camera:0", help="camera:N, a video, an image or a folder (camera:0)"
     )
     parser.add_argument("--no-desktop", action="store_true", help="skip the desktop checks")
+    parser.add_argument(
+        "--no-session", action="store_true", help="skip the timetable and invitation checks"
+    )
+    parser.add_argument("--timetable", metavar="FILE.ics", help="timetable (default from config)")
+    parser.add_argument(
+        "--at", metavar="2026-11-24T10:05", help="check the session for this moment (default: now)"
+    )
     parser.add_argument("--json", action="store_true", help="print the report as JSON on stdout")
     parser.add_argument(
         "--seconds", type=float, help="scan window in seconds (default from config)"
@@ -38,7 +50,9 @@ def add_arguments(parser: argparse.ArgumentParser, modes: tuple[str, ...]) -> No
         "--fps", type=float, help="frames analysed per second (default from config)"
     )
     parser.add_argument("--mode", choices=modes, default="staff", help="who is at the device")
-    parser.add_argument("--policy", help="policy pack id (policy packs arrive in a later version)")
+    parser.add_argument(
+        "--policy", help="policy pack id or file (default: org.policy; see `preflight policy list`)"
+    )
     sign = parser.add_argument_group("sealing a record (nothing is written without --sign)")
     sign.add_argument("--sign", metavar="FULL NAME", help="sign and seal a record in the journal")
     sign.add_argument(
@@ -54,16 +68,38 @@ def add_arguments(parser: argparse.ArgumentParser, modes: tuple[str, ...]) -> No
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
-    if args.policy:
-        raise UsageError(f"unknown policy {args.policy!r}: no policy packs are installed yet")
+    pack = pack_in_force(config, args.policy)
+    mode: Mode = args.mode
+    if mode not in pack.model.modes:
+        raise UsageError(f"the {pack.id} policy has no {mode} mode")
+    config = pack.apply(config, mode)
     signing_only = (
         args.attest, args.pupil, args.group, args.teams_link, args.email, args.role, args.start,
         args.end,
     )  # fmt: skip
     if args.sign is None and any(signing_only):
         raise UsageError("--attest and the session details are recorded when signing: add --sign")
-    sealing = _prepare_seal(args, config) if args.sign is not None else None
-    report, camera_kind = _run_checks(args, config)
+    at = _local_time(args.at, "--at", config) or dt.datetime.now(config.org.zone)
+    left_out = tuple(SESSION_CHECKS if args.no_session else ()) + tuple(
+        c for c in pack.checks_for(mode) if c.startswith("desktop.") and args.no_desktop
+    )
+    planned = [c for c in pack.checks_for(mode) if c not in left_out]
+    lookup = None
+    session_results: list[CheckResult] = []
+    if any(c in SESSION_CHECKS for c in planned):
+        lookup = find_session(config, at, args.timetable)
+        start, end = (
+            _local_time(args.start, "--start", config),
+            _local_time(args.end, "--end", config),
+        )
+        checks = tuple(c for c in planned if c in SESSION_CHECKS)
+        session_results = list(run_session(config, lookup, checks, start=start, end=end).checks)
+    sealing = (
+        _prepare_seal(args, config, pack, left_out, lookup, session_results)
+        if args.sign is not None
+        else None
+    )
+    report, camera_kind = _run_checks(args, config, pack, planned, session_results)
     record: dict[str, Any] | None = None
     if sealing is not None:
         draft, recorder, items = sealing
@@ -102,7 +138,14 @@ def _write(args: argparse.Namespace, report: Report, record: dict[str, Any] | No
             )
 
 
-def _prepare_seal(args: argparse.Namespace, config: Config) -> Any:
+def _prepare_seal(
+    args: argparse.Namespace,
+    config: Config,
+    pack: PolicyPack,
+    left_out: tuple[str, ...],
+    lookup: SessionLookup | None,
+    session_results: list[CheckResult],
+) -> Any:
     from preflight.attestation import choose
     from preflight.journal import begin_preflight, open_recorder
     from preflight.journal.record import Person, SessionInfo
@@ -123,14 +166,22 @@ def _prepare_seal(args: argparse.Namespace, config: Config) -> Any:
     except ValueError as exc:
         raise UsageError(f"that email cannot sign a record: {exc}") from None
     role = args.role or ("parent-carer" if mode == "home" else config.staff.role)
-    try:
-        items = choose((args.attest or "").split(","), mode)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-    start, end = _local_time(args.start, "--start"), _local_time(args.end, "--end")
+    start = _local_time(args.start, "--start", config)
+    end = _local_time(args.end, "--end", config)
     if start and end and end <= start:
         raise UsageError("--end must be after --start")
+    pupils = tuple(p.strip() for p in args.pupil if p.strip())
+    group = (args.group or "").strip() or None
     link = None
+    event = lookup.event if lookup is not None else None
+    if event is not None:  # what is not typed comes from the timetabled event
+        filled = prefill(event, config)
+        if not (pupils or group):
+            pupils, group = filled.pupils, filled.group
+        start, end = start or filled.start, end or filled.end
+        link = filled.teams_link
+    if mode == "home" and not pupils:
+        raise UsageError("a home set-up record names the pupil it is for: add --pupil NAME")
     if args.teams_link:
         from preflight.teams import check_teams_link
 
@@ -143,24 +194,18 @@ def _prepare_seal(args: argparse.Namespace, config: Config) -> Any:
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     session = SessionInfo(
-        pupils=tuple(p.strip() for p in args.pupil if p.strip()),
-        group=(args.group or "").strip() or None,
-        scheduled_start=start,
-        scheduled_end=end,
-        teams_link=link,
+        pupils=pupils, group=group, scheduled_start=start, scheduled_end=end, teams_link=link
     )
-    from preflight.desktop_scan import DESKTOP_CHECKS
-    from preflight.scan import CAMERA_CHECKS
-
-    required = CAMERA_CHECKS + (() if args.no_desktop else DESKTOP_CHECKS)
     draft = begin_preflight(
-        config,
-        who=who,
-        session=session,
-        mode=mode,
-        origin="command-line",
-        required_checks=tuple(required),
-    )
+        config, who=who, session=session, mode=mode, origin="command-line", pack=pack,
+        left_out=left_out,
+    )  # fmt: skip
+    for result in session_results:  # a 1:1 session or a live stream adds the approval items
+        draft.record_result(result)
+    try:
+        items = choose((args.attest or "").split(","), draft.items, mode)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     missing = [i.id for i in draft.items if i.id not in {c.id for c in items}]
     if missing:
         raise UsageError(
@@ -172,33 +217,48 @@ def _prepare_seal(args: argparse.Namespace, config: Config) -> Any:
     return draft, open_recorder(config), items
 
 
-def _local_time(text: str | None, flag: str) -> dt.datetime | None:
+def _local_time(text: str | None, flag: str, config: Config) -> dt.datetime | None:
+    """A typed moment; without a UTC offset it is the school's local time."""
     if not text:
         return None
     try:
         moment = dt.datetime.fromisoformat(text)
     except ValueError:
         raise UsageError(f"{flag}: not a date and time like 2026-11-24T10:00: {text!r}") from None
-    return moment if moment.tzinfo else moment.astimezone()
+    return moment if moment.tzinfo else moment.replace(tzinfo=config.org.zone)
 
 
-def _run_checks(args: argparse.Namespace, config: Config) -> tuple[Report, str]:
-    from preflight.desktop_scan import DESKTOP_CHECKS, DesktopScanOptions, run_desktop
+def _run_checks(
+    args: argparse.Namespace,
+    config: Config,
+    pack: PolicyPack,
+    planned: list[str],
+    session_results: list[CheckResult],
+) -> tuple[Report, str | None]:
+    from preflight.desktop_scan import DesktopScanOptions, run_desktop
     from preflight.frames import open_source
     from preflight.scan import ScanOptions, scan
 
-    options = ScanOptions.from_config(config, args.mode, seconds=args.seconds, fps=args.fps)
-    with open_source(args.camera, fps=options.fps, seconds=options.seconds) as source:
-        camera = scan(source, options)
-        kind = source.kind
-    checks = list(camera.checks)
-    if not args.no_desktop:
-        desktop = run_desktop(DesktopScanOptions.from_config(config, list(DESKTOP_CHECKS)))
+    checks = list(session_results)
+    source_name, size, frames, kind = "session", None, 0, None
+    if any(c.startswith("camera.") for c in planned):
+        options = ScanOptions.from_config(config, args.mode, seconds=args.seconds, fps=args.fps)
+        with open_source(args.camera, fps=options.fps, seconds=options.seconds) as source:
+            camera = scan(source, options)
+            kind = source.kind
+        checks += [c for c in camera.checks if c.id in planned]
+        source_name, size, frames = camera.source, camera.frame_size_wh, camera.frames_analysed
+    desktop_checks = [c for c in planned if c.startswith("desktop.")]
+    if desktop_checks:
+        desktop = run_desktop(DesktopScanOptions.from_config(config, desktop_checks))
         checks += desktop.checks
+    plans = pack.checks_for(args.mode)
+    order = {c: n for n, c in enumerate(planned)}
+    checks.sort(key=lambda c: order.get(c.id, len(order)))
     report = Report(
-        source=camera.source,
-        checks=tuple(checks),
-        frame_size_wh=camera.frame_size_wh,
-        frames_analysed=camera.frames_analysed,
+        source=source_name,
+        checks=tuple(enforce(c, plans.get(c.id)) for c in checks),
+        frame_size_wh=size,
+        frames_analysed=frames,
     )
     return report, kind

@@ -42,7 +42,9 @@ def _build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--seconds", type=float, help="scan window in seconds (default from config)")
     scan.add_argument("--fps", type=float, help="frames analysed per second (default from config)")
     scan.add_argument("--mode", choices=MODES, default="staff", help="who is at the device")
-    scan.add_argument("--policy", help="policy pack id (policy packs arrive in a later version)")
+    scan.add_argument(
+        "--policy", help="policy pack id or file (default: org.policy; see `preflight policy list`)"
+    )
 
     desktop = commands.add_parser(
         "desktop", help="window, tab, wallpaper and screen checks on this computer"
@@ -62,6 +64,12 @@ def _build_parser() -> argparse.ArgumentParser:
         help="camera and desktop checks together; with --sign, seal a record as the kiosk does",
     )
     check_command.add_arguments(check, MODES)
+
+    policy = commands.add_parser("policy", help="the policy packs: list them, or show one's rules")
+    policy_actions = policy.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    policy_actions.add_parser("list", help="the installed packs and the one in force")
+    show_pack = policy_actions.add_parser("show", help="a pack's coverage table (Markdown)")
+    show_pack.add_argument("id", nargs="?", help="pack id or file (default: the one in force)")
 
     models = commands.add_parser("models", help="install or verify the model files")
     models.add_argument("action", choices=("install", "verify", "list"))
@@ -94,15 +102,26 @@ def _build_parser() -> argparse.ArgumentParser:
 def _cmd_scan(args: argparse.Namespace) -> int:
     # Imported here so `preflight models install` works before the models exist.
     from preflight.frames import open_source
-    from preflight.results import render_text
+    from preflight.policy import enforce, pack_in_force
+    from preflight.results import Report, render_text
     from preflight.scan import ScanOptions, scan
 
-    if args.policy:
-        raise PreflightError(f"unknown policy {args.policy!r}: no policy packs are installed yet")
     config = load_config(args.config)
+    pack = pack_in_force(config, args.policy)
+    if args.mode not in pack.model.modes:
+        raise PreflightError(f"the {pack.id} policy has no {args.mode} mode")
+    config = pack.apply(config, args.mode)
+    plans = pack.checks_for(args.mode)
     options = ScanOptions.from_config(config, args.mode, seconds=args.seconds, fps=args.fps)
     with open_source(args.source, fps=options.fps, seconds=options.seconds) as source:
         report = scan(source, options)
+    # The camera checks the pack asks for in this mode, as seriously as it asks.
+    report = Report(
+        source=report.source,
+        checks=tuple(enforce(c, plans[c.id]) for c in report.checks if c.id in plans),
+        frame_size_wh=report.frame_size_wh,
+        frames_analysed=report.frames_analysed,
+    )
     sys.stdout.write(report.to_json() + "\n" if args.json else render_text(report))
     return report.exit_code
 
@@ -122,6 +141,26 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from preflight import check_command
 
     return check_command.run(args, load_config(args.config))
+
+
+def _cmd_policy(args: argparse.Namespace) -> int:
+    from preflight.policy import describe, load_pack, pack_in_force, shipped_packs
+
+    config = load_config(args.config)
+    if args.action == "list":
+        in_force = pack_in_force(config)
+        for path in shipped_packs():
+            pack = load_pack(path)
+            mark = "*" if pack.path.resolve() == in_force.path.resolve() else " "
+            print(
+                f"{mark} {pack.id:28} {pack.version:8} {len(pack.rules):3} rules  {pack.model.name}"
+            )
+        if in_force.path.parent.resolve() != shipped_packs()[0].parent.resolve():
+            print(f"* {in_force.id:28} {in_force.version:8} {len(in_force.rules):3} rules  "
+                  f"{in_force.model.name} ({in_force.path})")  # fmt: skip
+        return 0
+    sys.stdout.write(describe(pack_in_force(config, args.id)))
+    return 0
 
 
 def _cmd_models(args: argparse.Namespace) -> int:
@@ -181,6 +220,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "scan": _cmd_scan,
         "desktop": _cmd_desktop,
         "check": _cmd_check,
+        "policy": _cmd_policy,
         "models": _cmd_models,
         "config": _cmd_config,
         "log": _cmd_log,

@@ -5,10 +5,13 @@ Detector code never reads this; `preflight.scan` turns it into options objects.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
+import re
 import tomllib
+import zoneinfo
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -33,11 +36,35 @@ DEFAULT_CONFIG_PATH = ASSETS_DIR / "config" / "default.toml"
 
 Mode = Literal["staff", "home"]
 MODES: tuple[Mode, ...] = ("staff", "home")
+Role = Literal["staff", "pupil", "parent-carer"]
+ROLES: tuple[Role, ...] = ("staff", "pupil", "parent-carer")
 
 
 class _Section(BaseModel):
     # Unknown keys are errors: a misspelt threshold must not be silently ignored.
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
+_DOMAIN = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")
+
+
+class DateRange(_Section):
+    """Term dates or a closure: whole days from `start` to `end`, both included."""
+
+    name: str = Field(default="", max_length=200)
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _in_order(self) -> DateRange:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, dt.date) and self.start <= day <= self.end
 
 
 class OrgConfig(_Section):
@@ -46,6 +73,82 @@ class OrgConfig(_Section):
     logo: str = Field(default="", max_length=1000)
     #: The school's staff email domains; empty accepts any domain that is not a personal mailbox.
     staff_domains: tuple[str, ...] = ()
+    #: The pupils' school email domains (invitations may only go to school addresses).
+    pupil_domains: tuple[str, ...] = ()
+    #: Senior leadership's addresses: at least one is copied into every invitation.
+    slt: tuple[str, ...] = ()
+    #: The designated safeguarding lead's address.
+    dsl: str = Field(default="", max_length=320)
+    #: The policy pack in force: the id of a pack in assets/policies, or a path to a pack file.
+    policy: str = Field(min_length=1, max_length=1000)
+    #: The school's time zone: opening hours and term dates are in it.
+    timezone: str = Field(min_length=1, max_length=100)
+    #: Operating hours per weekday, "08:30-16:30"; "" for a day without sessions.
+    hours: dict[str, str]
+    terms: tuple[DateRange, ...] = ()
+    closures: tuple[DateRange, ...] = ()
+
+    @field_validator("staff_domains", "pupil_domains")
+    @classmethod
+    def _domains(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        tidy = tuple(d.strip().lower().lstrip("@") for d in value)
+        for domain in tidy:
+            if not _DOMAIN.match(domain):
+                raise ValueError(f"{domain!r} is not an email domain like school.example")
+        return tidy
+
+    @field_validator("slt")
+    @classmethod
+    def _addresses(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for address in value:
+            _check_email(address)
+        return tuple(a.strip().lower() for a in value)
+
+    @field_validator("dsl")
+    @classmethod
+    def _dsl(cls, value: str) -> str:
+        return _check_email(value).lower() if value else value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r}; use a name like Europe/London"
+            ) from None
+        return value
+
+    @field_validator("hours")
+    @classmethod
+    def _hours(cls, value: dict[str, str]) -> dict[str, str]:
+        for day, span in value.items():
+            if day not in WEEKDAYS:
+                raise ValueError(f"{day!r} is not a weekday; use {', '.join(WEEKDAYS)}")
+            if span and not _HOURS.match(span):
+                raise ValueError(f'{day} = {span!r}: hours look like "08:30-16:30" (or "")')
+            if span and span[:5] >= span[6:]:
+                raise ValueError(f"{day} = {span!r}: closing time must be after opening time")
+        return value
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def opening_hours(self, day: dt.date) -> tuple[dt.time, dt.time] | None:
+        """When sessions may run on this day (local time), or None on a day without sessions."""
+        span = self.hours.get(WEEKDAYS[day.weekday()], "")
+        if not span:
+            return None
+        close = dt.time.max if span[6:] == "24:00" else dt.time.fromisoformat(span[6:])
+        return dt.time.fromisoformat(span[:5]), close
+
+
+def _check_email(address: str) -> str:
+    if address.count("@") != 1 or "." not in address.split("@")[1] or " " in address.strip():
+        raise ValueError(f"{address!r} is not an email address like name@school.example")
+    return address.strip()
 
 
 class KioskConfig(_Section):
@@ -62,7 +165,7 @@ class StaffConfig(_Section):
 
     name: str = Field(max_length=200)
     email: str = Field(max_length=320)
-    role: Literal["staff", "pupil", "parent-carer"]
+    role: Role
 
     @field_validator("email")
     @classmethod
@@ -70,6 +173,15 @@ class StaffConfig(_Section):
         if value and (value.count("@") != 1 or "." not in value.split("@")[1] or " " in value):
             raise ValueError("must be an email address like name@school.example")
         return value
+
+
+class TimetableConfig(_Section):
+    """Where the session's calendar event comes from."""
+
+    #: An .ics file, or a folder of them (a calendar export); relative to the config file.
+    path: str = Field(max_length=1000)
+    #: A timetabled event starting this many minutes before or after now is the session.
+    window_minutes: int = Field(ge=1, le=240)
 
 
 class ScanConfig(_Section):
@@ -149,6 +261,30 @@ class ScreenConfig(_Section):
     min_text_px: float = Field(gt=0, le=200)
 
 
+class ScheduleConfig(_Section):
+    """session.schedule: what the policy in force demands of the session's time."""
+
+    require_timetabled: bool
+    require_operating_hours: bool
+    require_term_time: bool
+
+
+class InviteConfig(_Section):
+    """session.invite: what the policy in force demands of the calendar invitation."""
+
+    require_staff_organiser: bool
+    require_school_attendees: bool
+    require_slt_copied: bool
+    require_teams_link: bool
+    require_date_time: bool
+    #: The attestation item a session with one pupil needs ("" : none).
+    one_to_one_attestation: str = Field(max_length=100)
+    #: The attestation item a live stream needs ("" : none).
+    live_stream_attestation: str = Field(max_length=100)
+    #: Staff attendees a live stream needs.
+    min_staff_live_stream: int = Field(ge=1, le=10)
+
+
 class ChecksConfig(_Section):
     people: PeopleConfig
     photos: PhotosConfig
@@ -157,6 +293,8 @@ class ChecksConfig(_Section):
     desktop: DesktopConfig
     wallpaper: WallpaperConfig
     screen: ScreenConfig
+    schedule: ScheduleConfig
+    invite: InviteConfig
 
 
 class ModesConfig(_Section):
@@ -191,6 +329,9 @@ class Config(_Section):
     checks: ChecksConfig
     journal: JournalConfig
     kiosk: KioskConfig
+    timetable: TimetableConfig
+    #: The file the school's settings came from (for relative paths); not a setting itself.
+    source_path: Path | None = Field(default=None, exclude=True)
 
     def mode(self, mode: Mode) -> ModeConfig:
         mode_config: ModeConfig = getattr(self.modes, mode)
@@ -262,6 +403,11 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     defaults = read_toml(DEFAULT_CONFIG_PATH)
     chosen = resolve_config_path(path)
     data = defaults if chosen is None else _merge(defaults, read_toml(chosen))
+    if chosen is not None:
+        data = {
+            **{k: v for k, v in data.items() if k != "source_path"},
+            "source_path": chosen.resolve(),
+        }
     try:
         return Config.model_validate(data)
     except ValidationError as exc:

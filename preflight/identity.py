@@ -26,6 +26,12 @@ _PERSONAL_DOMAINS = frozenset(
 _PERSONAL_NAMES = ("hotmail.", "outlook.", "yahoo.", "live.", "gmx.", "yandex.")
 
 
+def is_personal_domain(domain: str) -> bool:
+    """Whether a domain is a consumer mailbox provider (gmail.com, outlook.com...)."""
+    domain = domain.lower()
+    return domain in _PERSONAL_DOMAINS or domain.startswith(_PERSONAL_NAMES)
+
+
 def check_school_email(email: str, staff_domains: Sequence[str] = ()) -> str:
     """The address, tidied, if it can be a school address.
 
@@ -37,7 +43,7 @@ def check_school_email(email: str, staff_domains: Sequence[str] = ()) -> str:
     if not match:
         raise ValueError("enter your school email address, like name@school.example")
     domain = match.group(1).lower()
-    if domain in _PERSONAL_DOMAINS or domain.startswith(_PERSONAL_NAMES):
+    if is_personal_domain(domain):
         raise ValueError(f"{domain} is a personal mailbox; sessions must use your school account")
     allowed = [d.lower().lstrip("@") for d in staff_domains if d.strip()]
     if allowed and not any(domain == d or domain.endswith("." + d) for d in allowed):

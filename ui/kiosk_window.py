@@ -9,6 +9,7 @@ each warning must be ticked off. Teams opens only after the record is committed.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from pathlib import Path
 from typing import Any
@@ -33,12 +34,15 @@ from PySide6.QtWidgets import (
 )
 
 from preflight.config import Config
-from preflight.desktop_scan import DESKTOP_CHECKS, DesktopScanOptions
+from preflight.desktop_scan import DesktopScanOptions
+from preflight.errors import ConfigError
 from preflight.identity import check_school_email
 from preflight.journal import NotReadyToSeal, PreflightDraft, begin_preflight, open_recorder
 from preflight.journal.record import Person, SessionInfo
+from preflight.policy import PolicyPack, enforce, pack_in_force
 from preflight.results import CheckResult, Report
-from preflight.scan import CAMERA_CHECKS, ScanOptions
+from preflight.scan import ScanOptions
+from preflight.session_scan import SessionLookup, find_session, prefill, run_session
 from preflight.teams import check_teams_link
 from ui.pages import (
     AttestPage,
@@ -64,7 +68,15 @@ _FINDING_LABELS = {
 
 
 class KioskWindow(QMainWindow):
-    """The staff preflight. `camera` is a source spec (camera:N, a video, a folder)."""
+    """The staff preflight. `camera` is a source spec (camera:N, a video, a folder).
+
+    The policy pack in force (or `pack`) decides which checks run, how serious each is, what is
+    affirmed and which failures may be overridden; `desktop_checks` / `session_checks` False
+    leave those out on purpose (recorded as not run).
+
+    Raises:
+        ConfigError: the pack cannot be loaded, or has no staff mode.
+    """
 
     record_sealed = Signal(object)  # SealedRecord
     launched = Signal(str)  # the link that was opened
@@ -75,12 +87,22 @@ class KioskWindow(QMainWindow):
         *,
         camera: str | None = None,
         desktop_checks: bool = True,
+        session_checks: bool = True,
+        pack: PolicyPack | None = None,
         kiosk: bool = False,
         logo: Path | None = None,
         source_factory: Any = None,
     ) -> None:
         super().__init__()
+        self.pack = pack or pack_in_force(config)
+        if "staff" not in self.pack.model.modes:
+            raise ConfigError(f"the {self.pack.id} policy has no staff mode")
+        config = self.pack.apply(config, "staff")
         self.config = config
+        self.plans = self.pack.checks_for("staff")
+        self._lookup: SessionLookup | None = None
+        self._lookups = 0
+        self._session_report: Report | None = None
         self.camera_spec = self._initial_camera = camera or config.kiosk.camera
         self.kiosk = kiosk
         self._admin_exit = False
@@ -95,14 +117,18 @@ class KioskWindow(QMainWindow):
         self._sealing = False
         self._recorder: Any = None
         self.setWindowTitle(f"Session Preflight - {config.org.name}")
-        self.check_ids = list(CAMERA_CHECKS) + (list(DESKTOP_CHECKS) if desktop_checks else [])
+        kinds = {"camera"} | ({"desktop"} if desktop_checks else set())
+        kinds |= {"session"} if session_checks else set()
+        self.check_ids = [c for c in self.plans if c.split(".")[0] in kinds]
+        self.left_out = tuple(c for c in self.plans if c not in self.check_ids)
+        desktop_ids = [c for c in self.check_ids if c.startswith("desktop.")]
 
         scan_worker = ScanWorker(
             ScanOptions.from_config(config, "staff"), source_factory=source_factory
         )
         desktop_worker = (
-            DesktopWorker(DesktopScanOptions.from_config(config, list(DESKTOP_CHECKS)))
-            if desktop_checks
+            DesktopWorker(DesktopScanOptions.from_config(config, desktop_ids))
+            if desktop_ids
             else None
         )
         self.workers = WorkerThreads(scan_worker, desktop_worker)
@@ -117,7 +143,12 @@ class KioskWindow(QMainWindow):
         staff = config.staff
         self.who = WhoPage(staff.name, staff.email, staff.role)
         self.session = SessionPage()
-        self.scan = ScanPage(self.check_ids, config.kiosk.allow_overrides)
+        overridable = {
+            c
+            for c in self.check_ids
+            if config.kiosk.allow_overrides and self.plans[c].override_allowed
+        }
+        self.scan = ScanPage(self.check_ids, overridable)
         self.attest = AttestPage()
         self.sign = SignPage()
         self.launch = LaunchPage()
@@ -163,7 +194,8 @@ class KioskWindow(QMainWindow):
         self.sign.sign_requested.connect(self._on_sign_requested)
         self.launch.launch_requested.connect(self._on_launch_requested)
         self.launch.restart_requested.connect(self._restart)
-        for edit in (self.who.name, self.who.email, self.session.link):
+        session = self.session
+        for edit in (self.who.name, self.who.email, session.pupils, session.group, session.link):
             edit.returnPressed.connect(self._on_next)
 
         if kiosk:
@@ -200,6 +232,8 @@ class KioskWindow(QMainWindow):
         return header
 
     def _go(self, index: int) -> None:
+        if index == 1 and self.index != 1:
+            self._look_up_session()
         self.stack.setCurrentIndex(index)
         for i, step in enumerate(self.steps):
             current = i == index
@@ -220,6 +254,47 @@ class KioskWindow(QMainWindow):
         focus = self.pages[index].first_focus()
         if focus is not None:
             focus.setFocus()
+
+    # --- the timetable ----------------------------------------------------------------------
+
+    def _look_up_session(self) -> None:
+        """Find the timetabled session for now off the GUI thread (a long timetable takes a
+        second to read), then fill the session step in from it."""
+        if not any(c.startswith("session.") for c in self.check_ids):
+            return
+        self._lookups += 1
+        ticket = self._lookups
+        config = self.config
+
+        def done(lookup: Any) -> None:
+            if ticket == self._lookups:
+                self._lookup = lookup
+                self._on_session_found(lookup)
+
+        def failed(exc: BaseException) -> None:
+            if ticket == self._lookups:
+                self._lookup = SessionLookup(
+                    dt.datetime.now(config.org.zone), None, f"The timetable cannot be read: {exc}"
+                )
+                self._on_session_found(self._lookup)
+
+        self.session.show_timetable("Looking up this session in the timetable…")
+        run_call(lambda: find_session(config), done, failed)
+
+    def _on_session_found(self, lookup: SessionLookup) -> None:
+        event = lookup.event
+        if event is None:
+            self.session.show_timetable(
+                lookup.problem
+                or "No session on the timetable starts around now: enter the session below."
+            )
+            return
+        filled = prefill(event, self.config)
+        self.session.fill(filled.pupils, filled.group, filled.start, filled.end, filled.teams_link)
+        when = filled.start.strftime("%H:%M")
+        self.session.show_timetable(
+            f"Filled in from the timetable: {event.title or 'session'} at {when}."
+        )
 
     @property
     def index(self) -> int:
@@ -299,8 +374,16 @@ class KioskWindow(QMainWindow):
             who=who,
             session=info,
             mode="staff",
-            required_checks=tuple(self.check_ids),
+            pack=self.pack,
+            left_out=self.left_out,
         )
+        session_ids = tuple(c for c in self.check_ids if c.startswith("session."))
+        self._session_report = None
+        if session_ids:
+            lookup = self._lookup or find_session(self.config)
+            self._session_report = run_session(
+                self.config, lookup, session_ids, start=start, end=end
+            )
         # Anything still running belongs to an earlier preflight (Back, then Start again).
         self.workers.cancel_scans()
         self._camera_run = self._desktop_run = None
@@ -318,6 +401,11 @@ class KioskWindow(QMainWindow):
             return
         self._scanning |= starting
         self.scan.start_checking()
+        if self._session_report is not None:
+            # Judged when the session step was done; a 1:1 or a live stream adds approvals.
+            self._take(self._session_report)
+            if self.draft is not None:
+                self.attest.set_items(self.draft.items)
         self._update_gate()
         if "camera" in starting:
             self._camera_kind = None
@@ -351,11 +439,11 @@ class KioskWindow(QMainWindow):
         if run != self._camera_run:
             return
         self._scanning.discard("camera")
-        for check in CAMERA_CHECKS:
-            result = CheckResult.error(check, f"The camera could not be used: {reason}")
-            if self.draft is not None:
-                self.draft.record_result(result)
-            self.scan.show_result(result)
+        camera_ids = [c for c in self.check_ids if c.startswith("camera.")]
+        errors = [
+            CheckResult.error(c, f"The camera could not be used: {reason}") for c in camera_ids
+        ]
+        self._take(Report(source="camera", checks=tuple(errors)))
         self.scan.show_camera_trouble(reason)
         self._after_results()
 
@@ -381,6 +469,9 @@ class KioskWindow(QMainWindow):
 
     def _take(self, report: Report) -> None:
         for result in report.checks:
+            if result.id not in self.check_ids:
+                continue  # a check the pack in force does not ask for
+            result = enforce(result, self.plans.get(result.id))
             if self.draft is not None:
                 self.draft.record_result(result)
             self.scan.show_result(result)
@@ -429,10 +520,12 @@ class KioskWindow(QMainWindow):
         draft = self.draft
         if draft is None or not self.config.kiosk.allow_overrides or self._scanning:
             return
+        if not draft.may_override(check_id):
+            return
         seen = draft.results.get(check_id)
         if seen is None or seen.status not in ("fail", "error"):
             return
-        dialog = OverrideDialog(check_id, self)
+        dialog = OverrideDialog(check_id, self, approvers=draft.approvers(check_id))
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
         # The reason was written for the result on screen: if a new scan replaced it while the
         # dialog was open, the override does not carry over.
@@ -540,6 +633,7 @@ class KioskWindow(QMainWindow):
 
     def _restart(self) -> None:
         self.draft = None
+        self._lookup = self._session_report = None
         self.sealed = None
         self.camera_spec = self._initial_camera  # the demo scene was for that one preflight
         self.launch.launch.setEnabled(True)
@@ -582,7 +676,9 @@ class KioskWindow(QMainWindow):
 class OverrideDialog(QDialog):
     """A written reason and who approved it: both needed to go on despite a failed check."""
 
-    def __init__(self, check_id: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, check_id: str, parent: QWidget | None = None, approvers: tuple[str, ...] = ()
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Override a check")
         layout = QVBoxLayout(self)
@@ -594,6 +690,9 @@ class OverrideDialog(QDialog):
         self._reason.setAccessibleName("Reason for the override")
         self._approver = QLineEdit()
         self._approver.setAccessibleName("Who approved the override")
+        if approvers:
+            # The policy names who may approve: the name and role of the person who did.
+            self._approver.setPlaceholderText(f"Name and role ({' or '.join(approvers)})")
         form.addRow("&Reason", self._reason)
         form.addRow("&Approved by", self._approver)
         layout.addLayout(form)

@@ -8,7 +8,7 @@ Pages never start threads or write records.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from PySide6.QtCore import QDateTime, Qt, Signal
 from PySide6.QtWidgets import (
@@ -41,6 +41,8 @@ CHECK_NAMES = {
     "desktop.tabs": "Browser tabs",
     "desktop.wallpaper": "Desktop background",
     "desktop.screen": "Text on screen",
+    "session.schedule": "On the timetable, in hours",
+    "session.invite": "Meeting invitation",
 }
 ROLES = (("staff", "Staff"), ("pupil", "Pupil"), ("parent-carer", "Parent or carer"))
 
@@ -166,11 +168,39 @@ class SessionPage(Page):
         form.addRow("E&nds:", self.end)
         form.addRow("&Teams link:", self.link)
         layout.addLayout(form)
+        self.timetable = QLabel()
+        self.timetable.setWordWrap(True)
+        self.timetable.setAccessibleName("What the timetable says about this session")
+        self.timetable.hide()
+        layout.addWidget(self.timetable)
         self.problem = problem_label()
         layout.addWidget(self.problem)
         layout.addStretch(1)
         for edit in (self.pupils, self.group, self.link):
             edit.textChanged.connect(self.changed)
+
+    def show_timetable(self, text: str) -> None:
+        self.timetable.setText(text)
+        self.timetable.setVisible(bool(text))
+
+    def fill(
+        self,
+        pupils: Sequence[str],
+        group: str | None,
+        start: dt.datetime,
+        end: dt.datetime | None,
+        link: str | None,
+    ) -> None:
+        """Fill the step in from the timetabled event; what was already typed is kept."""
+        if not self.pupils.text().strip() and not self.group.text().strip():
+            self.pupils.setText(", ".join(pupils))
+            self.group.setText(group or "")
+        if link and not self.link.text().strip():
+            self.link.setText(link)
+        self.start.setDateTime(QDateTime.fromSecsSinceEpoch(int(start.timestamp())))
+        finish = end or start + dt.timedelta(minutes=30)
+        self.end.setDateTime(QDateTime.fromSecsSinceEpoch(int(finish.timestamp())))
+        self.changed.emit()
 
     def reset_times(self) -> None:
         now = QDateTime.currentDateTime()
@@ -297,7 +327,7 @@ class ScanPage(Page):
     demo_requested = Signal()
     retry_requested = Signal()
 
-    def __init__(self, check_ids: Sequence[str], allow_override: bool) -> None:
+    def __init__(self, check_ids: Sequence[str], overridable: Collection[str] = ()) -> None:
         super().__init__()
         layout = QVBoxLayout(self)
         layout.addWidget(
@@ -339,7 +369,7 @@ class ScanPage(Page):
         rows.setSpacing(SPACING // 2)
         self.rows: dict[str, CheckRow] = {}
         for check_id in check_ids:
-            row = CheckRow(check_id, allow_override)
+            row = CheckRow(check_id, check_id in overridable)
             row.acknowledged.connect(self.changed)
             self.rows[check_id] = row
             rows.addWidget(row)

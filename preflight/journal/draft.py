@@ -23,13 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from preflight import __version__
-from preflight.attestation import (
-    BUILT_IN_ITEMS,
-    BUILT_IN_POLICY,
-    AttestationItem,
-    items_for,
-    policy_digest,
-)
+from preflight.attestation import AttestationItem, items_for
 from preflight.config import Config, Mode
 from preflight.journal.record import (
     Attestation,
@@ -42,12 +36,10 @@ from preflight.journal.record import (
 )
 from preflight.journal.recorder import Recorder
 from preflight.journal.seal import SealedRecord
-from preflight.results import CHECK_IDS, CheckResult
+from preflight.policy import CheckPlan, PolicyPack, enforce, pack_in_force
+from preflight.results import CheckResult
 
 Origin = Literal["kiosk", "command-line"]
-
-#: Every check this version runs (the session checks arrive with the timetable and invitations).
-ALL_CHECKS: tuple[str, ...] = tuple(c for c in CHECK_IDS if not c.startswith("session."))
 
 
 class NotReadyToSeal(ValueError):
@@ -61,23 +53,38 @@ class PreflightDraft:
     mode: Mode
     config_digest: str
     origin: Origin
-    items: tuple[AttestationItem, ...]
-    policy_id: str = BUILT_IN_POLICY
-    policy_digest: str = ""
+    #: The pack in force: which checks run, how each is enforced, and what is affirmed.
+    pack: PolicyPack
     started_at: dt.datetime = field(default_factory=now)
     results: dict[str, CheckResult] = field(default_factory=dict)
     affirmed: set[str] = field(default_factory=set)
     overrides: dict[str, Override] = field(default_factory=dict)
     acknowledged: set[str] = field(default_factory=set)
-    #: The checks that must all have run (and passed, warned, or been overridden) to clear.
-    required: tuple[str, ...] = ALL_CHECKS
+    #: The checks that must all have run (and passed, warned, or been overridden) to clear;
+    #: the pack's checks for the mode unless some were left out on purpose.
+    required: tuple[str, ...] = ()
+    #: What the invitation showed about the session: "one_to_one", "live_stream".
+    traits: frozenset[str] = frozenset()
     camera_source: str | None = None
     sealed: SealedRecord | None = None
     _frozen: bool = False
 
+    @property
+    def plans(self) -> dict[str, CheckPlan]:
+        return self.pack.checks_for(self.mode)
+
+    @property
+    def items(self) -> tuple[AttestationItem, ...]:
+        """What this signer affirms, in the order shown: the pack's items for the mode and
+        role, with those for a 1:1 session or a live stream when the invitation shows one."""
+        return items_for(self.mode, self.pack.items(), self.who.role, self.traits)
+
     def record_result(self, result: CheckResult) -> None:
-        """Keep a check's result; a later run of the same check replaces it."""
+        """Keep a check's result, as the pack enforces it; a later run replaces it."""
         self._open()
+        result = enforce(result, self.plans.get(result.id))
+        if result.id == "session.invite":
+            self.traits = frozenset(str(t) for t in result.metrics.get("traits", ()))
         self.results[result.id] = result
         # An override or acknowledgement was for the result it was given on.
         self.overrides.pop(result.id, None)
@@ -106,7 +113,19 @@ class PreflightDraft:
         self._open()
         if check_id not in self.results:
             raise KeyError(f"no result for {check_id} to override")
+        if not self.may_override(check_id):
+            raise NotReadyToSeal(f"the policy in force does not allow overriding {check_id}")
         self.overrides[check_id] = Override(check_id, reason, approved_by)
+
+    def may_override(self, check_id: str) -> bool:
+        """Whether the pack lets this check's failure be overridden (with approval)."""
+        plan = self.plans.get(check_id)
+        return plan is None or plan.override_allowed
+
+    def approvers(self, check_id: str) -> tuple[str, ...]:
+        """Who the pack says may approve an override of this check."""
+        plan = self.plans.get(check_id)
+        return plan.approvers if plan is not None else ()
 
     @property
     def missing(self) -> tuple[AttestationItem, ...]:
@@ -129,8 +148,9 @@ class PreflightDraft:
         return PreflightRecord(
             who=self.who,
             mode=self.mode,
-            policy_id=self.policy_id,
-            policy_digest=self.policy_digest,
+            policy_id=self.pack.id,
+            policy_digest=self.pack.digest(),
+            policy_version=self.pack.version,
             config_digest=self.config_digest,
             app_version=__version__,
             session=self.session,
@@ -145,7 +165,7 @@ class PreflightDraft:
             origin=self.origin,
             cleared=self.cleared,
             acknowledged=tuple(c for c in self.results if c in self.acknowledged),
-            not_run=tuple(c for c in ALL_CHECKS if c not in {*self.required, *self.results}),
+            not_run=tuple(c for c in self.plans if c not in {*self.required, *self.results}),
             camera_source=self.camera_source,
         )
 
@@ -178,6 +198,9 @@ class PreflightDraft:
             raise NotReadyToSeal("type your full name to sign")
         if not self.results:
             raise NotReadyToSeal("no checks have run yet")
+        if self.mode == "home" and not self.session.pupils:
+            # The policy's confirmation of understanding names the pupil it is for.
+            raise NotReadyToSeal("name the pupil this home set-up is for")
         if self.missing:
             raise NotReadyToSeal(
                 "confirm every item before signing; not yet confirmed: "
@@ -218,18 +241,23 @@ def begin_preflight(
     session: SessionInfo,
     mode: Mode = "staff",
     origin: Origin = "kiosk",
-    items: tuple[AttestationItem, ...] = BUILT_IN_ITEMS,
-    required_checks: tuple[str, ...] = ALL_CHECKS,
+    pack: PolicyPack | None = None,
+    left_out: tuple[str, ...] = (),
 ) -> PreflightDraft:
-    """Start a preflight: who is at the device, for which session, under which settings, and
-    which checks it will run (a check left out is recorded as not run)."""
+    """Start a preflight: who is at the device, for which session, under which settings and
+    policy pack (default: the one in force), and which of the pack's checks are left out on
+    purpose (recorded as not run).
+
+    Raises:
+        ConfigError: the pack in force cannot be loaded.
+    """
+    pack = pack or pack_in_force(config)
     return PreflightDraft(
         who=who,
         session=session,
         mode=mode,
-        config_digest=config.digest(),
+        config_digest=pack.apply(config, mode).digest(),
         origin=origin,
-        items=items_for(mode, items),
-        policy_digest=policy_digest(items),
-        required=required_checks,
+        pack=pack,
+        required=tuple(c for c in pack.checks_for(mode) if c not in left_out),
     )

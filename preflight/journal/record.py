@@ -11,18 +11,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
+from preflight.config import ROLES, Role
 from preflight.results import CheckResult, Finding, Verdict, verdict_of
 
 RECORD_SCHEMA = "preflight.record/1"
-Role = Literal["staff", "pupil", "parent-carer"]
-ROLES: tuple[Role, ...] = ("staff", "pupil", "parent-carer")
 
 # The finding details a record may keep: the catalogue's name for an app or site, categories
 # the policy speaks of, and counts. Everything else is dropped: free text, and a tab's host,
 # which can name a person (jane-doe.example-blog.com).
-_KEPT_DETAILS = ("category", "app", "site", "browser", "pii", "words", "count", "frames_seen")
+_KEPT_DETAILS = (
+    "category", "app", "site", "browser", "pii", "words", "count", "frames_seen", "rule",
+)  # fmt: skip
 _NAME_DETAILS = ("app", "site", "browser")
 _MAX_NAME = 80
 
@@ -121,6 +122,8 @@ class PreflightRecord:
     #: What the camera checks looked at: "camera", or "video", "folder", "image" for a
     #: recording (a demonstration or a scripted set-up), which is not the room as it is now.
     camera_source: str | None = None
+    #: The version of the policy pack in force (its id and digest are above).
+    policy_version: str = ""
 
     @property
     def verdict(self) -> Verdict:
@@ -135,7 +138,11 @@ class PreflightRecord:
             "signed_name": self.signature_name or self.who.name,
             "mode": self.mode,
             "app_version": self.app_version,
-            "policy": {"id": self.policy_id, "digest": self.policy_digest},
+            "policy": {
+                "id": self.policy_id,
+                "version": self.policy_version,
+                "digest": self.policy_digest,
+            },
             "config_digest": self.config_digest,
             "session": {
                 "pupils": list(session.pupils),

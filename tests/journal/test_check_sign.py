@@ -11,12 +11,13 @@ from pathlib import Path
 import cv2
 import pytest
 
-from preflight.attestation import BUILT_IN_ITEMS, items_for
+from preflight.attestation import items_for
 from preflight.config import load_config
 from preflight.journal import NotReadyToSeal, begin_preflight, open_recorder
 from preflight.journal.record import Person, SessionInfo
 from preflight.journal.store import Journal
 from preflight.journal.verify import verify_journal
+from preflight.policy import pack_in_force
 from preflight.results import CheckResult
 from tests.conftest import ROOT
 
@@ -62,11 +63,17 @@ def _check(
 # --- the API the kiosk calls -------------------------------------------------------------
 
 
+def _staff_items() -> list[str]:
+    """The items a member of staff affirms under the pack in force (TCES by default)."""
+    return [i.id for i in items_for("staff", pack_in_force(load_config()).items(), "staff")]
+
+
 def _draft(tmp_path: Path, *required: str):  # type: ignore[no-untyped-def]
     cfg = load_config(tmp_path / "school.toml")
     who = Person("Grace Hopper", "grace@school.example", "staff")
     session = SessionInfo(pupils=("Sam",), teams_link=LINK)
-    return cfg, begin_preflight(cfg, who=who, session=session, required_checks=required)
+    left_out = tuple(c for c in pack_in_force(cfg).checks_for("staff") if c not in required)
+    return cfg, begin_preflight(cfg, who=who, session=session, left_out=left_out)
 
 
 def test_a_preflight_is_cleared_only_when_every_check_it_began_with_has_run(
@@ -76,9 +83,10 @@ def test_a_preflight_is_cleared_only_when_every_check_it_began_with_has_run(
     who = Person("Grace Hopper", "grace@school.example", "staff")
     draft = begin_preflight(cfg, who=who, session=SessionInfo(pupils=("Sam",)))
     draft.record_result(CheckResult(id="camera.people", status="pass", summary="1 person"))
-    assert not draft.cleared  # one of eight checks is not a cleared preflight
+    assert not draft.cleared  # one of ten checks is not a cleared preflight
+    everything_else = tuple(c for c in draft.required if c != "camera.people")
     partial = begin_preflight(cfg, who=who, session=SessionInfo(pupils=("Sam",)),
-                              required_checks=("camera.people",))  # fmt: skip
+                              left_out=everything_else)  # fmt: skip
     partial.record_result(CheckResult(id="camera.people", status="pass", summary="1 person"))
     for item in partial.items:
         partial.affirm(item.id)
@@ -102,9 +110,11 @@ def test_nothing_is_written_before_seal_and_seal_needs_every_item(
     sealed = draft.seal(recorder, "Grace Hopper")
     payload = sealed.payload
     assert payload["origin"] == "kiosk" and payload["cleared"] is True
-    assert [a["id"] for a in payload["attestations"]] == [i.id for i in items_for("staff")]
+    assert [a["id"] for a in payload["attestations"]] == _staff_items()
+    assert payload["policy"]["id"] == "tces-distance-learning"
+    assert payload["policy"]["version"] and len(payload["policy"]["digest"]) == 64
     with pytest.raises(NotReadyToSeal, match="already sealed"):
-        draft.affirm("no_recording")
+        draft.affirm("household_aware")
     launch = draft.record_launch(recorder, how="msteams")
     assert launch.payload["preflight_record"] == sealed.record_id
     assert verify_journal(recorder.journal).intact and recorder.journal.count() == 2
@@ -151,11 +161,41 @@ def test_warnings_ticked_off_are_recorded_until_the_check_runs_again(
     assert sealed.payload["cleared"] is True  # a warning does not block, once dealt with
 
 
-def test_home_mode_asks_the_parents_items() -> None:
-    home = {i.id for i in items_for("home")}
-    assert {"supervision_arranged", "code_of_conduct_read", "no_recording"} <= home
-    assert "slt_copied" not in home
-    assert len({i.id for i in BUILT_IN_ITEMS}) == len(BUILT_IN_ITEMS)
+def test_home_mode_asks_the_parents_items_and_names_the_pupil(config: Path, tmp_path: Path) -> None:
+    cfg = load_config(tmp_path / "school.toml")
+    parent = Person("Pat Bloggs", "pat.bloggs@school.example", "parent-carer")
+    draft = begin_preflight(cfg, who=parent, session=SessionInfo(), mode="home")
+    home = [i.id for i in draft.items]
+    assert {"supervision_arranged", "parental_consent_given", "code_of_conduct_understood"} <= set(
+        home
+    )
+    assert "parent_agreed_code" not in home  # a staff item
+    assert draft.required == ("camera.people", "camera.documents", "camera.stillness")
+    draft.record_result(CheckResult(id="camera.people", status="pass", summary="1 person"))
+    for item in home:
+        draft.affirm(item)
+    with pytest.raises(NotReadyToSeal, match="name the pupil"):
+        draft.prepare_seal("Pat Bloggs")
+    pupil = begin_preflight(cfg, who=Person("Joe Bloggs", "joe@school.example", "pupil"),
+                            session=SessionInfo(pupils=("Joe Bloggs",)), mode="home")  # fmt: skip
+    assert [i.id for i in pupil.items] == ["pupil_no_recording", "code_of_conduct_understood"]
+
+
+def test_an_override_the_pack_forbids_is_refused(config: Path, tmp_path: Path) -> None:
+    pack = tmp_path / "strict.toml"
+    pack.write_text(
+        'schema = "preflight.policy/1"\nid = "strict"\nname = "n"\nversion = "1"\n'
+        'source = "s"\nsource_date = "undated"\nroles = ["staff"]\nmodes = ["staff"]\n'
+        '[[rules]]\nid = "r"\nsection = "1"\nsummary = "x"\n'
+        '[[rules.checks]]\nid = "desktop.windows"\nseverity = "block"\n'
+        "[rules.override]\nallowed = false\n"
+    )
+    (tmp_path / "school.toml").write_text(SCHOOL + FILE_KEY + f'[org]\npolicy = "{pack}"\n')
+    _, draft = _draft(tmp_path, "desktop.windows")
+    draft.record_result(CheckResult(id="desktop.windows", status="fail", summary="Zoom is open"))
+    assert not draft.may_override("desktop.windows")
+    with pytest.raises(NotReadyToSeal, match=r"does not allow overriding desktop\.windows"):
+        draft.override("desktop.windows", "Captioner joins by Zoom", "Head of SEN")
 
 
 # --- preflight check --sign, end to end --------------------------------------------------
@@ -194,6 +234,9 @@ def test_check_with_sign_seals_a_verifiable_command_line_record(config: Path, st
         "desktop.wallpaper",
         "desktop.screen",
     ]
+    # No timetable is set up: the session checks ran and could not pass (fail closed).
+    statuses = {c["id"]: c["status"] for c in payload["checks"]}
+    assert statuses["session.schedule"] == "error" and statuses["session.invite"] == "error"
     assert payload["who"] == {
         "name": "Grace Hopper",
         "email": "grace@school.example",
@@ -202,7 +245,7 @@ def test_check_with_sign_seals_a_verifiable_command_line_record(config: Path, st
     assert (
         payload["session"]["pupils"] == ["Sam Patel"] and payload["session"]["teams_link"] == LINK
     )
-    assert [a["id"] for a in payload["attestations"]] == [i.id for i in items_for("staff")]
+    assert [a["id"] for a in payload["attestations"]] == _staff_items()
     assert {c["id"]: c["status"] for c in payload["checks"]} == {
         c["id"]: c["status"] for c in report["checks"]
     }
@@ -227,9 +270,28 @@ def test_check_with_sign_seals_a_verifiable_command_line_record(config: Path, st
     ("args", "message"),
     [
         # Every item must be affirmed, as in the kiosk.
-        (["--sign", "Grace Hopper", "--attest", "consent_on_file"], "not affirmed: slt_copied"),
+        (
+            ["--sign", "Grace Hopper", "--attest", "parental_consent_confirmed"],
+            "not affirmed: parent_agreed_code",
+        ),
         (["--sign", "Grace Hopper", "--attest", "consent,all"], "no attestation item consent"),
-        (["--sign", "Grace Hopper"], "not affirmed: consent_on_file"),
+        (["--sign", "Grace Hopper"], "not affirmed: parental_consent_confirmed"),
+        (["--sign", "Grace Hopper", "--attest", "all", "--policy", "nope"], "unknown policy pack"),
+        (
+            [
+                "--sign",
+                "Grace Hopper",
+                "--attest",
+                "all",
+                "--policy",
+                "valence-remote-learning",
+                "--mode",
+                "home",
+            ],
+            "has no home mode",
+        ),
+        (["--sign", "Pat", "--attest", "all", "--mode", "home"], "add --pupil"),
+        (["--at", "soon"], "--at: not a date"),
         (["--attest", "all"], "add --sign"),
         (["--sign", " ", "--attest", "all"], "full name"),
         (

@@ -73,6 +73,8 @@ def open_kiosk(qtbot: Any, school: Callable[..., Config]) -> Iterator[Callable[.
     made: list[KioskWindow] = []
 
     def open_window(camera: str | Path, *, overrides: bool = False, **kwargs: Any) -> KioskWindow:
+        # The session checks have their own tests (test_kiosk_session.py) with a timetable.
+        kwargs.setdefault("session_checks", False)
         window = KioskWindow(
             school(overrides=overrides), camera=str(camera), desktop_checks=False, **kwargs
         )

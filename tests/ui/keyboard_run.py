@@ -20,9 +20,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from preflight.attestation import items_for  # noqa: E402
+from preflight.config import load_config  # noqa: E402
+from preflight.policy import pack_in_force  # noqa: E402
 from tests.desktop.xsession import x_session  # noqa: E402
+from tests.session.ics_samples import JOIN, lesson_now  # noqa: E402
 
-TEAMS_LINK = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_abc%40thread.v2/0"
+#: The join link of the timetabled lesson, which the kiosk opens at the end.
+TEAMS_LINK = JOIN
 
 
 @dataclass
@@ -45,11 +50,14 @@ def run(camera: str, out: Path, work: Path, *, desktop: bool = False) -> Keyboar
     opener.write_text(f'#!/bin/sh\nprintf "%s\\n" "$1" >> "{opened}"\n')
     opener.chmod(0o755)
     config = work / "school.toml"
+    # A timetable with a lesson starting now: the session step fills itself in from it.
     config.write_text(
-        '[org]\nname = "Oakfield Primary School"\n'
-        '[staff]\nname = "Grace Hopper"\nemail = "grace.hopper@oakfield.sch.uk"\n'
+        lesson_now(work)
+        + '[staff]\nname = "Grace Hopper"\nemail = "grace.hopper@oakfield.sch.uk"\n'
         "[journal]\nallow_file_key = true\n"
     )
+    pack = pack_in_force(load_config(config))
+    confirmations = len(items_for("staff", pack.items(), "staff"))
     data = work / "data"
     shots: list[Path] = []
     with x_session(window_manager=True, size="1280x800x24") as display:
@@ -100,16 +108,13 @@ def run(camera: str, out: Path, work: Path, *, desktop: bool = False) -> Keyboar
             time.sleep(1.0)
             shot("1-who")
             keys("alt+c")  # Continue (name and email come from the config)
-            type_text("Sam Patel")  # the Pupils field has the focus
-            keys("alt+t")  # to the Teams link field
-            type_text(TEAMS_LINK)
-            shot("2-session")
+            shot("2-session", 2.0)  # pupils, times and link filled in from the timetable
             keys("Return")  # starts the scan
             shot("3-scan-live", 1.5)
             time.sleep(8 if desktop else 5)
             shot("3-scan-done")
             keys("alt+c")
-            for _ in range(5):  # each confirmation: tick it, then on to the next
+            for _ in range(confirmations):  # each confirmation: tick it, then on to the next
                 keys("space", "Tab")
             shot("4-confirm")
             keys("alt+c")

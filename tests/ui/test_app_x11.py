@@ -4,6 +4,7 @@ window opens. Offscreen tests cannot show a missing xcb library; this one does."
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -71,6 +72,7 @@ def test_without_a_display_it_says_so_in_one_line() -> None:
 def test_the_whole_flow_by_keyboard_in_the_real_app(tmp_path: Path, clean_room: Path) -> None:
     from preflight.journal.store import Journal
     from preflight.journal.verify import verify_journal
+    from tests.session.ics_samples import JOIN
     from tests.ui.keyboard_run import run
 
     result = run(str(clean_room), tmp_path / "shots", tmp_path / "work")
@@ -80,13 +82,17 @@ def test_the_whole_flow_by_keyboard_in_the_real_app(tmp_path: Path, clean_room: 
         "4-confirm.png", "5-sign.png", "6-recorded.png", "7-ready.png",
     ]  # fmt: skip
     # The desktop's URL opener got exactly the meeting link (Qt capitalises percent-escapes).
-    assert result.opened_urls == [
-        "https://teams.microsoft.com/l/meetup-join/19%3Ameeting_abc%40thread.v2/0"
-    ]
+    # It is the timetabled lesson's link: the session step was filled in from the timetable.
+    assert result.opened_urls == [re.sub(r"%[0-9a-f]{2}", lambda m: m[0].upper(), JOIN)]
     with Journal.open(
         f"sqlite:///{result.data_dir / 'journal.sqlite3'}", read_only=True
     ) as journal:
         assert verify_journal(journal).intact
         with journal.snapshot() as conn:
-            kinds = [r.sealed.payload["kind"] for r in journal.all_records(conn)]
-    assert kinds == ["preflight", "launch"]
+            payloads = [r.sealed.payload for r in journal.all_records(conn)]
+    assert [p["kind"] for p in payloads] == ["preflight", "launch"]
+    record = payloads[0]
+    assert record["cleared"] and record["policy"]["id"] == "tces-distance-learning"
+    assert record["session"]["pupils"] == ["Joe Bloggs", "Amara Okafor"]
+    statuses = {c["id"]: c["status"] for c in record["checks"]}
+    assert statuses["session.schedule"] == "pass" and statuses["session.invite"] == "pass"

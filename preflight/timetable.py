@@ -1,0 +1,254 @@
+"""Timetable adapter: calendar files (.ics) → SessionEvent values. No Qt.
+
+The only module that imports `icalendar` and `recurring_ical_events`: calendars are never parsed
+by hand. Outlook and Teams exports are what schools have, so this reads what they write: a
+VTIMEZONE with Windows names ("GMT Standard Time"), weekly RRULEs with EXDATE exceptions and
+moved occurrences (RECURRENCE-ID) that may leave out the organiser and attendees, the Teams join
+link in X-MICROSOFT-SKYPETEAMSMEETINGURL or only in the description. Event titles, addresses
+and descriptions stay in memory; checks keep counts and domains.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from preflight.errors import PreflightError
+
+_URL = re.compile(r"https?://[^\s<>\"'\]\)]+|msteams:[^\s<>\"'\]\)]+", re.IGNORECASE)
+_LINK_PROPERTIES = ("X-MICROSOFT-SKYPETEAMSMEETINGURL", "URL", "LOCATION", "DESCRIPTION")
+# A live stream is marked in the invitation: an Outlook category or words in the title.
+_LIVE = re.compile(r"\blive[\s-]?stream(ed|ing)?\b|\blive event\b", re.IGNORECASE)
+_ROLES = {
+    "REQ-PARTICIPANT": "required",
+    "OPT-PARTICIPANT": "optional",
+    "CHAIR": "chair",
+    "NON-PARTICIPANT": "non-participant",
+}
+_MAX_BYTES = 50_000_000
+
+
+class TimetableError(PreflightError):
+    """A timetable that cannot be read; the message names the file."""
+
+
+@dataclass(frozen=True)
+class Attendee:
+    email: str
+    name: str = ""
+    #: "required", "optional" (Outlook's Cc), "chair" or "non-participant".
+    role: str = "required"
+
+    @property
+    def domain(self) -> str:
+        return self.email.rpartition("@")[2]
+
+
+@dataclass(frozen=True)
+class SessionEvent:
+    """One occurrence of a timetabled session, as its invitation describes it."""
+
+    uid: str
+    title: str
+    start: dt.datetime
+    end: dt.datetime | None
+    all_day: bool = False
+    organizer: str | None = None
+    organizer_name: str = ""
+    attendees: tuple[Attendee, ...] = ()
+    #: The Teams join link if the invitation has one, else the first other link, else None.
+    join_link: str | None = None
+    live_stream: bool = False
+
+    def __post_init__(self) -> None:
+        if self.start.tzinfo is None:
+            raise ValueError("SessionEvent.start must carry its time zone")
+
+
+class Timetable:
+    """Parsed calendars; query with `events_between()` or `pick()`."""
+
+    def __init__(self, calendars: Sequence[Any], zone: zoneinfo.ZoneInfo, sources: Sequence[Path]):
+        self._calendars = tuple(calendars)
+        self._zone = zone
+        self.sources = tuple(sources)
+        # Moved occurrences often repeat only what changed: the rest comes from the series.
+        self._series: dict[str, Any] = {}
+        for calendar in self._calendars:
+            for event in calendar.walk("VEVENT"):
+                if "RECURRENCE-ID" not in event and "UID" in event:
+                    self._series.setdefault(str(event["UID"]), event)
+
+    def events_between(self, start: dt.datetime, end: dt.datetime) -> list[SessionEvent]:
+        """Every occurrence (recurrences expanded, cancelled ones left out) overlapping the span."""
+        import recurring_ical_events
+
+        found: list[SessionEvent] = []
+        for calendar in self._calendars:
+            try:
+                occurrences = recurring_ical_events.of(calendar).between(start, end)
+            except Exception as exc:  # the library raises many kinds for a broken rule
+                raise TimetableError(
+                    f"timetable {self._where()}: cannot expand events: {exc}"
+                ) from None
+            for occurrence in occurrences:
+                event = self._event(occurrence)
+                if event is not None:
+                    found.append(event)
+        found.sort(key=lambda e: e.start)
+        return found
+
+    def pick(self, at: dt.datetime, window_minutes: int) -> SessionEvent | None:
+        """The timed event starting nearest `at`, within the window either side (all-day
+        events, such as an INSET day, are never a session)."""
+        window = dt.timedelta(minutes=window_minutes)
+        near = [
+            e
+            for e in self.events_between(at - window, at + window + dt.timedelta(minutes=1))
+            if not e.all_day and abs(e.start - at) <= window
+        ]
+        return min(near, key=lambda e: (abs(e.start - at), e.start), default=None)
+
+    def _where(self) -> str:
+        return ", ".join(str(p) for p in self.sources)
+
+    def _event(self, occurrence: Any) -> SessionEvent | None:
+        if str(occurrence.get("STATUS", "")).upper() == "CANCELLED":
+            return None
+        series = self._series.get(str(occurrence.get("UID", "")), occurrence)
+
+        def prop(name: str) -> Any:
+            value = occurrence.get(name)
+            return series.get(name) if value is None else value
+
+        start_value = occurrence.decoded("DTSTART") if "DTSTART" in occurrence else None
+        if start_value is None:
+            return None
+        all_day = not isinstance(start_value, dt.datetime)
+        start = self._aware(start_value)
+        end: dt.datetime | None = None
+        if "DTEND" in occurrence:
+            end = self._aware(occurrence.decoded("DTEND"))
+        elif "DURATION" in occurrence:
+            end = start + occurrence.decoded("DURATION")
+        elif all_day:
+            end = start + dt.timedelta(days=1)
+        organizer = prop("ORGANIZER")
+        attendees = prop("ATTENDEE")
+        if attendees is not None and not isinstance(attendees, list):
+            attendees = [attendees]
+        title = str(prop("SUMMARY") or "")
+        categories = _categories(prop("CATEGORIES"))
+        return SessionEvent(
+            uid=str(occurrence.get("UID", "")),
+            title=title,
+            start=start,
+            end=end,
+            all_day=all_day,
+            organizer=_address(organizer),
+            organizer_name=_param(organizer, "CN"),
+            attendees=tuple(
+                Attendee(
+                    email=address,
+                    name=_param(a, "CN"),
+                    role=_ROLES.get(_param(a, "ROLE").upper() or "REQ-PARTICIPANT", "required"),
+                )
+                for a in attendees or ()
+                if (address := _address(a))
+            ),
+            join_link=_join_link(prop(name) for name in _LINK_PROPERTIES),
+            live_stream=bool(_LIVE.search(title)) or any(_LIVE.search(c) for c in categories),
+        )
+
+    def _aware(self, value: dt.date | dt.datetime) -> dt.datetime:
+        if not isinstance(value, dt.datetime):
+            return dt.datetime.combine(value, dt.time(), self._zone)
+        if value.tzinfo is None:  # a "floating" time is the school's local time
+            return value.replace(tzinfo=self._zone)
+        return value
+
+
+def load_timetable(path: Path, zone: zoneinfo.ZoneInfo) -> Timetable:
+    """Read an .ics file, or every .ics file in a folder (a calendar export).
+
+    Raises:
+        TimetableError: the path is missing, empty of calendars, or a file is not a calendar.
+    """
+    import icalendar
+
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".ics" and p.is_file())
+        if not files:
+            raise TimetableError(f"timetable folder {path} has no .ics calendar files")
+    elif path.is_file():
+        files = [path]
+    else:
+        raise TimetableError(f"timetable not found: {path}")
+    calendars = []
+    for file in files:
+        try:
+            if file.stat().st_size > _MAX_BYTES:
+                raise TimetableError(f"timetable {file}: larger than 50 MB; export fewer months")
+            data = file.read_bytes()
+        except OSError as exc:
+            raise TimetableError(f"timetable {file}: cannot read: {exc.strerror}") from None
+        try:
+            parsed = icalendar.Calendar.from_ical(data, multiple=True)
+        except Exception as exc:  # icalendar raises ValueError and friends for broken text
+            raise TimetableError(f"timetable {file}: not a calendar file: {_short(exc)}") from None
+        found = [c for c in parsed if getattr(c, "name", "") == "VCALENDAR"]
+        if not found:
+            raise TimetableError(f"timetable {file}: no VCALENDAR in it")
+        calendars += found
+    return Timetable(calendars, zone, files)
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text[:160]
+
+
+def _address(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    if text.lower().startswith("mailto:"):
+        text = text[7:]
+    text = text.strip().lower()
+    return text if "@" in text else None
+
+
+def _param(value: Any, name: str) -> str:
+    params = getattr(value, "params", None)
+    return str(params.get(name, "")) if params else ""
+
+
+def _categories(value: Any) -> list[str]:
+    if value is None:
+        return []
+    values = value if isinstance(value, list) else [value]
+    out: list[str] = []
+    for v in values:
+        cats = getattr(v, "cats", None)
+        out += [str(c) for c in cats] if cats is not None else [str(v)]
+    return out
+
+
+def _join_link(values: Iterable[Any]) -> str | None:
+    from preflight.teams import check_teams_link
+
+    links: list[str] = []
+    for value in values:
+        if value is not None:
+            links += _URL.findall(str(value))
+    for link in links:
+        try:
+            return check_teams_link(link.rstrip(".,;>"))
+        except ValueError:
+            continue
+    return links[0].rstrip(".,;>") if links else None
