@@ -221,7 +221,9 @@ def write(folder: Path, name: str, text: str) -> Path:
     return path
 
 
-def lesson_now(folder: Path, now: dt.datetime | None = None) -> str:
+def lesson_now(
+    folder: Path, now: dt.datetime | None = None, policy: str = "", **invite: object
+) -> str:
     """A timetable with a lesson starting about now, and the config that makes it a clean
     session at any hour of any day (hours all day, a term around today): returns the TOML.
 
@@ -237,7 +239,9 @@ def lesson_now(folder: Path, now: dt.datetime | None = None) -> str:
     write(
         folder,
         "calendar.ics",
-        _outlook(teams_invite(start=f"{start:%Y%m%dT%H%M%S}", end=f"{end:%Y%m%dT%H%M%S}")),
+        _outlook(
+            teams_invite(start=f"{start:%Y%m%dT%H%M%S}", end=f"{end:%Y%m%dT%H%M%S}", **invite)  # type: ignore[arg-type]
+        ),
     )
     day = now.date()
     hours = "\n".join(
@@ -245,7 +249,8 @@ def lesson_now(folder: Path, now: dt.datetime | None = None) -> str:
     )
     return (
         f'[org]\nname = "Oakfield Primary School"\nstaff_domains = ["{STAFF}"]\n'
-        f'pupil_domains = ["{PUPILS}"]\nslt = ["{SLT}"]\n'
+        + (f'policy = "{policy}"\n' if policy else "")
+        + f'pupil_domains = ["{PUPILS}"]\nslt = ["{SLT}"]\n'
         f'terms = [{{ name = "This term", start = {day - dt.timedelta(days=30)}, '
         f"end = {day + dt.timedelta(days=30)} }}]\n"
         f"[org.hours]\n{hours}\n"
