@@ -36,6 +36,12 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
     )
     parser.add_argument("--no-desktop", action="store_true", help="leave out the desktop checks")
     parser.add_argument(
+        "--mode",
+        choices=("staff", "home"),
+        default="staff",
+        help="staff: before a lesson; home: a parent's set-up check on the pupil's device",
+    )
+    parser.add_argument(
         "--theme", choices=("system", "light", "dark"), default="system", help="colour scheme"
     )
     return parser.parse_args(list(argv))
@@ -83,13 +89,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         logo = Path(config.org.logo)
         if not logo.is_absolute() and base is not None:
             logo = base.parent / logo
-    window = KioskWindow(
-        config,
-        camera=str(DEMO_SCENE) if args.demo else args.camera,
-        desktop_checks=not args.no_desktop,
-        kiosk=args.kiosk,
-        logo=logo,
-    )
+    try:
+        window = KioskWindow(
+            config,
+            camera=str(DEMO_SCENE) if args.demo else args.camera,
+            desktop_checks=not args.no_desktop,
+            kiosk=args.kiosk,
+            logo=logo,
+            mode=args.mode,
+        )
+    except PreflightError as exc:  # the policy pack in force cannot be used
+        QMessageBox.critical(None, "Session Preflight", f"The policy cannot be used:\n{exc}")
+        print(f"preflight-kiosk: {exc}", file=sys.stderr)
+        return exc.exit_code
     if args.kiosk:
         window.showFullScreen()
     else:

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from preflight.config import Config
+from preflight.config import Config, Mode
 from preflight.desktop_scan import DesktopScanOptions
 from preflight.errors import ConfigError
 from preflight.identity import check_school_email
@@ -52,6 +52,7 @@ from ui.pages import (
     SessionPage,
     SignPage,
     WhoPage,
+    retitle,
     show_problem,
 )
 from ui.theme import SPACING, STATUSES
@@ -89,17 +90,19 @@ class KioskWindow(QMainWindow):
         desktop_checks: bool = True,
         session_checks: bool = True,
         pack: PolicyPack | None = None,
+        mode: Mode = "staff",
         kiosk: bool = False,
         logo: Path | None = None,
         source_factory: Any = None,
     ) -> None:
         super().__init__()
         self.pack = pack or pack_in_force(config)
-        if "staff" not in self.pack.model.modes:
-            raise ConfigError(f"the {self.pack.id} policy has no staff mode")
-        config = self.pack.apply(config, "staff")
+        if mode not in self.pack.model.modes:
+            raise ConfigError(f"the {self.pack.id} policy has no {mode} mode")
+        self.mode: Mode = mode
+        config = self.pack.apply(config, mode)
         self.config = config
-        self.plans = self.pack.checks_for("staff")
+        self.plans = self.pack.checks_for(mode)
         self._lookup: SessionLookup | None = None
         self._lookups = 0
         self._session_report: Report | None = None
@@ -116,7 +119,10 @@ class KioskWindow(QMainWindow):
         self._camera_kind: str | None = None
         self._sealing = False
         self._recorder: Any = None
-        self.setWindowTitle(f"Session Preflight - {config.org.name}")
+        home = mode == "home"
+        self.setWindowTitle(
+            f"Session Preflight - {'home set-up - ' if home else ''}{config.org.name}"
+        )
         kinds = {"camera"} | ({"desktop"} if desktop_checks else set())
         kinds |= {"session"} if session_checks else set()
         self.check_ids = [c for c in self.plans if c.split(".")[0] in kinds]
@@ -124,7 +130,7 @@ class KioskWindow(QMainWindow):
         desktop_ids = [c for c in self.check_ids if c.startswith("desktop.")]
 
         scan_worker = ScanWorker(
-            ScanOptions.from_config(config, "staff"), source_factory=source_factory
+            ScanOptions.from_config(config, mode), source_factory=source_factory
         )
         desktop_worker = (
             DesktopWorker(DesktopScanOptions.from_config(config, desktop_ids))
@@ -152,6 +158,17 @@ class KioskWindow(QMainWindow):
         self.attest = AttestPage()
         self.sign = SignPage()
         self.launch = LaunchPage()
+        if home:
+            self.who.set_home()
+            self.session.set_home()
+            self.launch.set_home()
+            self.session.title, self.launch.title = "Pupil", "Done"
+            retitle(
+                self.scan.heading,
+                "Checking the room the pupil learns in",
+                "Put the device where it stays for lessons, and the pupil where they will sit. "
+                "A supervising adult may be in view too.",
+            )
         self.pages: list[Page] = [
             self.who,
             self.session,
@@ -335,6 +352,14 @@ class KioskWindow(QMainWindow):
         self._go(self.index + 1)
 
     def _check_who(self) -> bool:
+        if self.mode == "home":
+            email = self.who.email.text().strip()
+            if email and not _looks_like_email(email):
+                show_problem(self.who.problem, "That does not look like an email address.")
+                self.who.email.setFocus()
+                return False
+            show_problem(self.who.problem, None)
+            return True
         try:
             check_school_email(self.who.email.text(), self.config.org.staff_domains)
         except ValueError as exc:
@@ -345,6 +370,8 @@ class KioskWindow(QMainWindow):
         return True
 
     def _check_session(self) -> bool:
+        if self.mode == "home":
+            return self._begin(SessionInfo(pupils=self.session.pupil_names()), None, None)
         try:
             link = check_teams_link(self.session.link.text())
         except ValueError as exc:
@@ -356,12 +383,6 @@ class KioskWindow(QMainWindow):
             show_problem(self.session.problem, "The session must end after it starts.")
             self.session.end.setFocus()
             return False
-        show_problem(self.session.problem, None)
-        who = Person(
-            " ".join(self.who.name.text().split()),
-            self.who.email.text().strip(),
-            self.who.role.currentData(),
-        )
         info = SessionInfo(
             pupils=self.session.pupil_names(),
             group=self.session.group.text().strip() or None,
@@ -369,11 +390,22 @@ class KioskWindow(QMainWindow):
             scheduled_end=end,
             teams_link=link,
         )
+        return self._begin(info, start, end)
+
+    def _begin(self, info: SessionInfo, start: dt.datetime | None, end: dt.datetime | None) -> bool:
+        """Start the draft for this preflight, and judge the session (it does not change while
+        the room is scanned)."""
+        show_problem(self.session.problem, None)
+        who = Person(
+            " ".join(self.who.name.text().split()),
+            self.who.email.text().strip(),
+            self.who.role.currentData(),
+        )
         self.draft = begin_preflight(
             self.config,
             who=who,
             session=info,
-            mode="staff",
+            mode=self.mode,
             pack=self.pack,
             left_out=self.left_out,
         )
@@ -583,9 +615,17 @@ class KioskWindow(QMainWindow):
                 where = "a recording, not the camera: the record says so"
             else:
                 where = "signed and kept on this computer"
-            self.launch.status.setText(
-                f"Record {sealed.record_id[:8]} is {where}. Open Teams when you are ready to start."
-            )
+            if self.mode == "home":
+                self.launch.status.setText(
+                    f"Home set-up record {sealed.record_id[:8]} is {where}. It shows the school "
+                    f"that {draft.who.name} ({draft.who.role}) checked the room and confirmed "
+                    f"the code of conduct for {', '.join(draft.session.pupils)}."
+                )
+            else:
+                self.launch.status.setText(
+                    f"Record {sealed.record_id[:8]} is {where}. Open Teams when you are ready "
+                    "to start."
+                )
             self._go(5)
 
         def failed(exc: BaseException) -> None:
@@ -729,3 +769,8 @@ def _finding_overlays(report: Report) -> tuple[Overlay, ...]:
                 label = "Extra person"
             overlays.append(Overlay(finding.box_xyxy, label, status))
     return tuple(overlays)
+
+
+def _looks_like_email(text: str) -> bool:
+    local, _, domain = text.partition("@")
+    return bool(local) and "." in domain and " " not in text and "@" not in domain

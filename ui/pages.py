@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Collection, Sequence
 
 from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -45,6 +46,16 @@ CHECK_NAMES = {
     "session.invite": "Meeting invitation",
 }
 ROLES = (("staff", "Staff"), ("pupil", "Pupil"), ("parent-carer", "Parent or carer"))
+
+
+def retitle(box: QWidget, title: str, subtitle: str) -> None:
+    """New words for a heading made by `heading()`."""
+    for label in box.findChildren(QLabel):
+        if label.objectName() == "Title":
+            label.setText(title)
+            label.setAccessibleName(title)
+        elif label.objectName() == "Subtitle":
+            label.setText(subtitle)
 
 
 def heading(title: str, subtitle: str) -> QWidget:
@@ -93,7 +104,8 @@ class WhoPage(Page):
     def __init__(self, name: str, email: str, role: str) -> None:
         super().__init__()
         layout = QVBoxLayout(self)
-        layout.addWidget(heading("Who is running this session?", "Use your school account."))
+        self.heading = heading("Who is running this session?", "Use your school account.")
+        layout.addWidget(self.heading)
         form = QFormLayout()
         form.setSpacing(SPACING)
         self.name = QLineEdit(name)
@@ -109,6 +121,7 @@ class WhoPage(Page):
         self.role.setCurrentIndex(
             max(0, [r for r, _ in ROLES].index(role) if role in dict(ROLES) else 0)
         )
+        self.form = form
         form.addRow("&Full name:", self.name)
         form.addRow("School &email:", self.email)
         form.addRow("&Role:", self.role)
@@ -119,8 +132,27 @@ class WhoPage(Page):
         for edit in (self.name, self.email):
             edit.textChanged.connect(self.changed)
 
+        self._home = False
+
+    def set_home(self) -> None:
+        """A parent or carer (or the pupil) on the pupil's device: their own email, if any."""
+        self._home = True
+        retitle(
+            self.heading,
+            "Who is doing this home set-up?",
+            "A parent or carer, with the pupil, on the device the pupil uses for lessons.",
+        )
+        self.email.setAccessibleName("Your email (optional)")
+        self.email.setPlaceholderText("optional: where the school can reach you")
+        _label(self.form, self.email).setText("&Email:")
+        self.role.clear()
+        for value, text in ROLES:
+            if value != "staff":
+                self.role.addItem(text, value)
+        self.role.setCurrentIndex(max(0, self.role.findData("parent-carer")))
+
     def complete(self) -> bool:
-        return bool(self.name.text().strip() and self.email.text().strip())
+        return bool(self.name.text().strip() and (self._home or self.email.text().strip()))
 
     def first_focus(self) -> QWidget:
         return (
@@ -138,9 +170,10 @@ class SessionPage(Page):
     def __init__(self) -> None:
         super().__init__()
         layout = QVBoxLayout(self)
-        layout.addWidget(
-            heading("Which session is this?", "Lessons and sessions run on Microsoft Teams only.")
+        self.heading = heading(
+            "Which session is this?", "Lessons and sessions run on Microsoft Teams only."
         )
+        layout.addWidget(self.heading)
         form = QFormLayout()
         form.setSpacing(SPACING)
         self.pupils = QLineEdit()
@@ -162,6 +195,8 @@ class SessionPage(Page):
         self.link = QLineEdit()
         self.link.setAccessibleName("Teams meeting link")
         self.link.setPlaceholderText("https://teams.microsoft.com/l/meetup-join/...")
+        self.form = form
+        self._home = False
         form.addRow("&Pupils:", self.pupils)
         form.addRow("or &group:", self.group)
         form.addRow("&Starts:", self.start)
@@ -178,6 +213,20 @@ class SessionPage(Page):
         layout.addStretch(1)
         for edit in (self.pupils, self.group, self.link):
             edit.textChanged.connect(self.changed)
+
+    def set_home(self) -> None:
+        """Home set-up: only the pupil it is for (it is not one session but the place)."""
+        retitle(
+            self.heading,
+            "Which pupil is this set-up for?",
+            "The record names the pupil, so the school can match it to their lessons.",
+        )
+        self.pupils.setAccessibleName("The pupil's full name")
+        self.pupils.setPlaceholderText("e.g. Sam Patel")
+        for widget in (self.group, self.start, self.end, self.link):
+            self.form.setRowVisible(widget, False)
+        _label(self.form, self.pupils).setText("&Pupil:")
+        self._home = True
 
     def show_timetable(self, text: str) -> None:
         self.timetable.setText(text)
@@ -217,14 +266,53 @@ class SessionPage(Page):
         return start, end
 
     def complete(self) -> bool:
+        if self._home:
+            return bool(self.pupil_names())
         return bool((self.pupil_names() or self.group.text().strip()) and self.link.text().strip())
 
     def first_focus(self) -> QWidget:
         return self.pupils
 
 
+def _label(form: QFormLayout, field: QWidget) -> QLabel:
+    label = form.labelForField(field)
+    assert isinstance(label, QLabel)
+    return label
+
+
 def _aware(seconds: int) -> dt.datetime:
     return dt.datetime.fromtimestamp(seconds).astimezone()
+
+
+class _ToggleLabel(QLabel):
+    """The wrapped words of a check box: clicking them ticks the box, as its own text would."""
+
+    def __init__(self, text: str, box: QCheckBox) -> None:
+        super().__init__(text)
+        self._box = box
+        self.setWordWrap(True)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self._box.isEnabled():
+            self._box.toggle()
+        super().mouseReleaseEvent(event)
+
+
+def wrapped_check(text: str, accessible_name: str) -> tuple[QWidget, QCheckBox]:
+    """A check box whose words wrap (a QCheckBox's own text never does, and a long sentence
+    would push the page wider than the screen). The box keeps the words for screen readers."""
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    box = QCheckBox()
+    box.setAccessibleName(accessible_name)
+    label = _ToggleLabel(text, box)
+    label.setBuddy(box)
+    layout.addWidget(box, 0, Qt.AlignmentFlag.AlignTop)
+    layout.addWidget(label, 1)
+    return row, box
 
 
 def clear_layout(layout: QVBoxLayout) -> None:
@@ -291,22 +379,24 @@ class CheckRow(QFrame):
         self._acks = []
         for finding in notable:
             if finding.severity == "warn":
-                box = QCheckBox(f"Done: {finding.message}")
-                box.setAccessibleName(f"I have dealt with this: {finding.message}")
+                row, box = wrapped_check(
+                    f"Done: {finding.message}", f"I have dealt with this: {finding.message}"
+                )
                 box.toggled.connect(self.acknowledged)
                 self._acks.append(box)
-                self.findings.addWidget(box)
+                self.findings.addWidget(row)
             else:
                 label = QLabel(f"✕ {finding.message}")
                 label.setWordWrap(True)
                 label.setObjectName("Problem")
                 self.findings.addWidget(label)
         if result.status == "warn" and not self._acks:
-            box = QCheckBox(f"Done: {result.summary}")
-            box.setAccessibleName(f"I have dealt with this: {result.summary}")
+            row, box = wrapped_check(
+                f"Done: {result.summary}", f"I have dealt with this: {result.summary}"
+            )
             box.toggled.connect(self.acknowledged)
             self._acks.append(box)
-            self.findings.addWidget(box)
+            self.findings.addWidget(row)
         if result.status in ("fail", "error") and self._allow_override:
             button = QPushButton("Override with a reason…")
             button.setAccessibleName(f"Override {self.name.text()} with a written reason")
@@ -330,12 +420,10 @@ class ScanPage(Page):
     def __init__(self, check_ids: Sequence[str], overridable: Collection[str] = ()) -> None:
         super().__init__()
         layout = QVBoxLayout(self)
-        layout.addWidget(
-            heading(
-                "Checking your room and screen",
-                "Sit where you will teach. This takes a few seconds.",
-            )
+        self.heading = heading(
+            "Checking your room and screen", "Sit where you will teach. This takes a few seconds."
         )
+        layout.addWidget(self.heading)
         body = QHBoxLayout()
         body.setSpacing(SPACING * 2)
         left = QVBoxLayout()
@@ -364,6 +452,8 @@ class ScanPage(Page):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # Findings wrap to the column; they never scroll sideways.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         holder = QWidget()
         rows = QVBoxLayout(holder)
         rows.setSpacing(SPACING // 2)
@@ -462,15 +552,17 @@ class AttestPage(Page):
         self.items: dict[str, QCheckBox] = {}
 
     def set_items(self, items: Sequence[AttestationItem]) -> None:
+        """Show these items; one already ticked stays ticked (the list grows when the
+        invitation shows a 1:1 session or a live stream)."""
+        ticked = set(self.affirmed())
         clear_layout(self.box)
         self.items = {}
         for entry in items:
-            check = QCheckBox(entry.wording)
-            check.setAccessibleName(entry.wording)
-            check.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            row, check = wrapped_check(entry.wording, entry.wording)
+            check.setChecked(entry.id in ticked)
             check.toggled.connect(self.changed)
             self.items[entry.id] = check
-            self.box.addWidget(check)
+            self.box.addWidget(row)
 
     def affirmed(self) -> list[str]:
         return [item_id for item_id, box in self.items.items() if box.isChecked()]
@@ -574,5 +666,9 @@ class LaunchPage(Page):
         self.launch.clicked.connect(self.launch_requested)
         self.restart.clicked.connect(self.restart_requested)
 
+    def set_home(self) -> None:
+        """A home set-up opens no meeting: it is a record for the school."""
+        self.launch.hide()
+
     def first_focus(self) -> QWidget:
-        return self.launch
+        return self.restart if self.launch.isHidden() else self.launch

@@ -118,3 +118,50 @@ def test_a_live_stream_with_one_member_of_staff_can_be_overridden_with_slt_appro
     assert "live_stream_slt_approved" in window.attest.items
     # A check the pack says nothing about overriding follows the school's setting.
     assert window.draft.may_override("camera.people")
+
+
+def test_a_parent_home_set_up_is_signed_for_the_pupil_with_the_parents_items(
+    qtbot: QtBot, kiosk: Callable[..., KioskWindow], clean_room: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "school.toml"
+    path.write_text('[org]\nname = "Oakfield"\n[journal]\nallow_file_key = true\n')
+    window = KioskWindow(load_config(path), camera=str(clean_room), mode="home")
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        assert list(window.scan.rows) == ["camera.people", "camera.documents", "camera.stillness"]
+        assert window.who.role.currentData() == "parent-carer"
+        assert [window.who.role.itemData(i) for i in range(window.who.role.count())] == [
+            "pupil",
+            "parent-carer",
+        ]
+        window.who.name.setText("Pat Bloggs")
+        assert window.next.isEnabled()  # a parent's email is optional
+        window.who.email.setText("pat@")
+        qtbot.mouseClick(window.next, Qt.MouseButton.LeftButton)
+        assert window.index == 0 and "email" in window.who.problem.text()
+        window.who.email.setText("pat.bloggs@gmail.com")  # a parent's own mailbox is fine
+        qtbot.mouseClick(window.next, Qt.MouseButton.LeftButton)
+        assert window.index == 1 and window.session.link.isHidden()
+        assert not window.next.isEnabled()  # the pupil must be named
+        window.session.pupils.setText("Joe Bloggs")
+        rows = _scan(qtbot, window)
+        assert {r.status for r in rows.values()} == {"pass"}, window.scan.gate.text()
+        qtbot.mouseClick(window.next, Qt.MouseButton.LeftButton)
+        assert window.index == 3
+        assert "supervision_arranged" in window.attest.items
+        assert "parent_agreed_code" not in window.attest.items  # the staff member's item
+        for box in window.attest.items.values():
+            box.setChecked(True)
+        qtbot.mouseClick(window.next, Qt.MouseButton.LeftButton)
+        qtbot.keyClicks(window.sign.name, "Pat Bloggs")
+        with qtbot.waitSignal(window.record_sealed, timeout=30_000) as sealed:
+            qtbot.mouseClick(window.sign.sign, Qt.MouseButton.LeftButton)
+        payload = sealed.args[0].payload
+        assert payload["mode"] == "home" and payload["who"]["role"] == "parent-carer"
+        assert payload["session"]["pupils"] == ["Joe Bloggs"] and payload["cleared"]
+        assert "code_of_conduct_understood" in [a["id"] for a in payload["attestations"]]
+        assert window.index == 5 and window.launch.launch.isHidden()
+        assert "Home set-up record" in window.launch.status.text()
+    finally:
+        window.close()
