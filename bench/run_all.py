@@ -21,6 +21,7 @@ import journal_bench
 import kiosk_stall_bench
 import scan_timing
 import screen_bench
+import timetable_bench
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,6 +51,8 @@ def main() -> None:
     journal = journal_bench.run()
     journal_big = journal_bench.verify_large()
     (out / "journal.json").write_text(json.dumps({**journal, "large": journal_big}, indent=2))
+    timetable = timetable_bench.run()
+    (out / "timetable.json").write_text(json.dumps(timetable, indent=2))
     header = (
         f"Measured {datetime.now(UTC):%Y-%m-%d} on {platform.machine()}, "
         f"{platform.python_implementation()} {platform.python_version()}, "
@@ -65,6 +68,7 @@ def main() -> None:
             screen_bench.markdown(screen["summary"]),  # type: ignore[arg-type]
             kiosk_stall_bench.markdown(kiosk),
             journal_bench.markdown(journal, journal_big),
+            timetable_bench.markdown(timetable),
         ]
     )  # type: ignore[arg-type]
     (out / "summary.md").write_text(text + "\n")

@@ -172,3 +172,16 @@ def test_five_years_of_weekly_lessons_load_and_answer_quickly(tmp_path: Path) ->
     event = table.pick(_at(2026, 11, 24, 11, 5), 20)
     print(f"30 weekly series over 5 years: {(time.perf_counter() - began) * 1000:.0f} ms")
     assert event is not None and event.start.hour == 11
+
+
+def test_a_zone_known_only_by_its_vtimezone_rules_still_follows_bst_and_gmt(
+    tmp_path: Path,
+) -> None:
+    # Not a Windows or IANA name: read from the file's own VTIMEZONE (the slower path).
+    text = ics.weekly_timetable().replace("GMT Standard Time", "Custom UK Time")
+    table = load_timetable(ics.write(tmp_path, "custom.ics", text), LONDON)
+    before = table.pick(_at(2026, 10, 20, 10, 0), 20)
+    after = table.pick(_at(2026, 11, 10, 10, 0), 20)
+    assert before is not None and before.start.utcoffset() == dt.timedelta(hours=1)
+    assert after is not None and after.start.utcoffset() == dt.timedelta(0)
+    assert before.start.astimezone(LONDON).hour == after.start.astimezone(LONDON).hour == 10
