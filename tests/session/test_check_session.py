@@ -154,3 +154,20 @@ def test_home_mode_runs_the_pupils_camera_checks_only(school: Path, blank: Path)
     done = _check(school, "--camera", str(blank), "--mode", "home", "--json")
     ids = [c["id"] for c in json.loads(done.stdout)["checks"]]
     assert ids == ["camera.people", "camera.documents", "camera.stillness"]
+
+
+def test_scan_runs_the_camera_checks_the_pack_asks_for(blank: Path) -> None:
+    def scan(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "preflight", "scan", str(blank), "--json", *args],
+            capture_output=True, text=True, cwd=ROOT, check=False,
+        )  # fmt: skip
+
+    valence = scan("--policy", "valence-remote-learning")
+    ids = [c["id"] for c in json.loads(valence.stdout)["checks"]]
+    assert ids == ["camera.people", "camera.photos", "camera.documents"]  # no stillness
+    home = scan("--policy", "valence-remote-learning", "--mode", "home")
+    assert home.returncode == 2 and "has no home mode" in home.stderr and not home.stdout
+    tces_home = scan("--mode", "home")
+    ids = [c["id"] for c in json.loads(tces_home.stdout)["checks"]]
+    assert ids == ["camera.people", "camera.documents", "camera.stillness"]
