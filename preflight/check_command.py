@@ -84,10 +84,15 @@ def run(args: argparse.Namespace, config: Config) -> int:
         c for c in pack.checks_for(mode) if c.startswith("desktop.") and args.no_desktop
     )
     planned = [c for c in pack.checks_for(mode) if c not in left_out]
+    if not planned:
+        raise UsageError(
+            f"nothing to check: the {pack.id} policy's {mode} checks were all left out"
+        )
     lookup = None
     session_results: list[CheckResult] = []
     if any(c in SESSION_CHECKS for c in planned):
-        lookup = find_session(config, at, args.timetable)
+        signer = (args.email or config.staff.email or "").strip() or None
+        lookup = find_session(config, at, args.timetable, signer)
         start, end = (
             _local_time(args.start, "--start", config),
             _local_time(args.end, "--end", config),
@@ -154,17 +159,22 @@ def _prepare_seal(
     name = args.sign.strip()
     if not name:
         raise UsageError("--sign needs the signer's full name")
-    from preflight.identity import check_school_email
+    from preflight.identity import check_contact_email, check_school_email
 
-    email = (args.email or config.staff.email).strip()
-    if not email:
-        raise UsageError(
-            "a record needs the signer's school email: give --email or set staff.email"
-        )
-    try:
-        email = check_school_email(email, config.org.staff_domains)
-    except ValueError as exc:
-        raise UsageError(f"that email cannot sign a record: {exc}") from None
+    if mode == "home":  # a parent or carer: their own address, if they give one
+        email = (args.email or "").strip()
+        if email and not check_contact_email(email):
+            raise UsageError(f"--email: not an email address: {email!r}")
+    else:
+        email = (args.email or config.staff.email).strip()
+        if not email:
+            raise UsageError(
+                "a record needs the signer's school email: give --email or set staff.email"
+            )
+        try:
+            email = check_school_email(email, config.org.staff_domains, config.org.pupil_domains)
+        except ValueError as exc:
+            raise UsageError(f"that email cannot sign a record: {exc}") from None
     role = args.role or ("parent-carer" if mode == "home" else config.staff.role)
     start = _local_time(args.start, "--start", config)
     end = _local_time(args.end, "--end", config)
@@ -202,6 +212,11 @@ def _prepare_seal(
     )  # fmt: skip
     for result in session_results:  # a 1:1 session or a live stream adds the approval items
         draft.record_result(result)
+    if draft.unoffered_approvals:
+        raise UsageError(
+            "the invitation needs " + ", ".join(draft.unoffered_approvals) + " confirmed, which "
+            f"the policy does not offer to a {role}"
+        )
     try:
         items = choose((args.attest or "").split(","), draft.items, mode)
     except ValueError as exc:
@@ -223,6 +238,8 @@ def _local_time(text: str | None, flag: str, config: Config) -> dt.datetime | No
         return None
     try:
         moment = dt.datetime.fromisoformat(text)
+        if "T" not in text and " " not in text.strip():
+            raise ValueError("a date alone")  # midnight would be a guess
     except ValueError:
         raise UsageError(f"{flag}: not a date and time like 2026-11-24T10:00: {text!r}") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=config.org.zone)

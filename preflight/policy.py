@@ -34,8 +34,8 @@ import hashlib
 import json
 import re
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -84,6 +84,18 @@ CHECK_SETTINGS: dict[str, str] = {
     "session.schedule": "schedule",
     "session.invite": "invite",
 }
+# The kinds of finding (`details.rule`) each session-check parameter can cause.
+PARAM_FINDINGS: dict[str, tuple[str, ...]] = {
+    "require_staff_organiser": ("organiser",),
+    "require_school_attendees": ("school_accounts",),
+    "require_slt_copied": ("slt_copied",),
+    "require_teams_link": ("teams_link",),
+    "require_date_time": ("date_time",),
+    "min_staff_live_stream": ("staff_present",),
+    "require_timetabled": ("timetabled",),
+    "require_operating_hours": ("operating_hours", "not_now"),
+    "require_term_time": ("term_time", "closure"),
+}
 # Parameters naming an attestation item, and the `when` that item must have.
 _ATTESTATION_PARAMS = {
     "one_to_one_attestation": "one_to_one",
@@ -101,7 +113,7 @@ class _Strict(BaseModel):
 class CheckRef(_Strict):
     id: CheckId
     severity: Enforcement
-    modes: tuple[Mode, ...] | None = None
+    modes: tuple[Mode, ...] | None = Field(default=None, min_length=1)
     params: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -177,6 +189,21 @@ class CheckPlan:
     rules: tuple[str, ...]
     override_allowed: bool  # unless a rule forbids it; the kiosk also needs kiosk.allow_overrides
     approvers: tuple[str, ...]
+    #: For the session checks, per kind of finding (`details.rule`): whether the rule that asks
+    #: for it allows an override (True), forbids it (False) or leaves it to the school (None),
+    #: and who may approve. A failure is judged by the rules it breaks, not the whole check.
+    finding_overrides: Mapping[str, bool | None] = field(default_factory=dict)
+    finding_approvers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def override(self, finding_rules: Collection[str]) -> tuple[bool, tuple[str, ...]]:
+        """Whether failures of these kinds may be overridden, and by whom. Kinds the pack
+        does not map (or none: a check that could not run) fall back to the whole check."""
+        known = [r for r in finding_rules if r in self.finding_overrides]
+        if not finding_rules or len(known) != len(finding_rules):
+            return self.override_allowed, self.approvers
+        allowed = all(self.finding_overrides[r] is not False for r in known)
+        approvers = sorted({a for r in known for a in self.finding_approvers.get(r, ())})
+        return allowed, tuple(approvers) if allowed else ()
 
 
 @dataclass(frozen=True)
@@ -223,6 +250,20 @@ class PolicyPack:
             overrides = [r.override for r, _ in refs]
             allowed = not any(o is not None and not o.allowed for o in overrides)
             approvers = sorted({a for o in overrides if o is not None for a in o.approvers})
+            by_finding: dict[str, bool | None] = {}
+            finding_approvers: dict[str, set[str]] = {}
+            for rule, ref in refs:
+                for key, value in ref.params.items():
+                    if not value:
+                        continue
+                    for kind in PARAM_FINDINGS.get(key, ()):
+                        said = None if rule.override is None else rule.override.allowed
+                        earlier = by_finding.get(kind)
+                        by_finding[kind] = False if False in (earlier, said) else (earlier or said)
+                        if rule.override is not None:
+                            finding_approvers.setdefault(kind, set()).update(
+                                rule.override.approvers
+                            )
             plans[check_id] = CheckPlan(
                 id=check_id,
                 severity="block" if any(ref.severity == "block" for _, ref in refs) else "warn",
@@ -230,6 +271,8 @@ class PolicyPack:
                 rules=tuple(dict.fromkeys(r.id for r, _ in refs)),
                 override_allowed=allowed,
                 approvers=tuple(approvers) if allowed else (),
+                finding_overrides=by_finding,
+                finding_approvers={k: tuple(sorted(v)) for k, v in finding_approvers.items()},
             )
         return plans
 
@@ -242,12 +285,25 @@ class PolicyPack:
         )
 
     def apply(self, config: Config, mode: Mode) -> Config:
-        """The configuration with this pack's check parameters (for this mode) in force."""
+        """The configuration with this pack's check parameters (for this mode) in force.
+
+        Raises:
+            ConfigError: the school's settings name an approval item the pack does not have.
+        """
         checks = config.checks.model_dump(mode="json")
         for plan in self.checks_for(mode).values():
             section = CHECK_SETTINGS[plan.id]
             checks[section] = _merge(checks[section], plan.params)
-        return config.model_copy(update={"checks": ChecksConfig.model_validate(checks)})
+        applied = config.model_copy(update={"checks": ChecksConfig.model_validate(checks)})
+        items = {i.id for i in self.items()}
+        for key in _ATTESTATION_PARAMS:
+            named = getattr(applied.checks.invite, key)
+            if named and named not in items:
+                raise ConfigError(
+                    f"checks.invite.{key} names {named!r}, which the policy pack {self.id} "
+                    f"does not have (its items: {', '.join(sorted(items))})"
+                )
+        return applied
 
     def coverage(self) -> list[dict[str, str]]:
         """One row per rule: its id, section, summary and how it is enforced."""
@@ -314,8 +370,10 @@ def pack_path(name: str, base: Path | None = None) -> Path:
 
 def pack_in_force(config: Config, override: str | None = None) -> PolicyPack:
     """The pack named by `--policy` (if given) or by `org.policy`."""
+    if override:  # typed on the command line: relative to where it was typed
+        return load_pack(pack_path(override, Path.cwd()))
     base = config.source_path.parent if config.source_path else None
-    return load_pack(pack_path(override or config.org.policy, base))
+    return load_pack(pack_path(config.org.policy, base))
 
 
 def load_pack(path: Path) -> PolicyPack:
@@ -325,7 +383,7 @@ def load_pack(path: Path) -> PolicyPack:
         ConfigError: one line naming the file, the line and the field at fault.
     """
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # Notepad may add a byte-order mark
     except FileNotFoundError:
         raise ConfigError(f"policy pack not found: {path}") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -396,6 +454,8 @@ def _cross_check(model: _PackModel) -> tuple[tuple[Any, ...], str] | None:
                         f"{key} = {value!r} contradicts rule {earlier[1]!r} ({earlier[0]!r})"
                     )
                 params_seen[(section, key)] = (value, rule.id)
+                if isinstance(_default_of(section, key), bool) and not isinstance(value, bool):
+                    return (*loc, "params", key), f"must be true or false, got {value!r}"
                 wanted = _ATTESTATION_PARAMS.get(key)
                 if wanted and value:
                     named = items.get(value)
@@ -405,7 +465,17 @@ def _cross_check(model: _PackModel) -> tuple[tuple[Any, ...], str] | None:
                         return (*loc, "params", key), (
                             f"attestation {value!r} must have when = {wanted!r}"
                         )
+                    runs_in = ref.modes or model.modes
+                    if not set(runs_in) <= set(named.modes) or "staff" not in named.roles:
+                        return (*loc, "params", key), (
+                            f"attestation {value!r} must be offered to staff in every mode "
+                            f"the check runs in ({', '.join(runs_in)})"
+                        )
     return None
+
+
+def _default_of(section: str, key: str) -> Any:
+    return read_toml(DEFAULT_CONFIG_PATH)["checks"].get(section, {}).get(key)
 
 
 def _error(
@@ -445,7 +515,15 @@ def _line_of(text: str, data: Mapping[str, Any], loc: Sequence[Any]) -> int | No
     header = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.-]+)\s*\]\]?")
     key = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=")
     inner = re.compile(r"[{,]\s*([A-Za-z0-9_-]+)\s*=")
+    open_quote = ""
     for number, line in enumerate(text.splitlines(), start=1):
+        if open_quote:  # inside a multi-line string: its lines are text, not keys or tables
+            if line.count(open_quote) % 2:
+                open_quote = ""
+            continue
+        for quote in ('"""', "'''"):
+            if line.count(quote) % 2:
+                open_quote = quote
         match = header.match(line)
         if match:
             path: tuple[Any, ...] = ()

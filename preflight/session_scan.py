@@ -18,8 +18,9 @@ from preflight.checks import invite, schedule
 from preflight.checks.invite import InviteOptions, evaluate_invite
 from preflight.checks.schedule import ScheduleOptions, evaluate_schedule
 from preflight.config import Config
+from preflight.identity import on_domain
 from preflight.results import CheckResult, Report
-from preflight.timetable import SessionEvent, TimetableError, load_timetable
+from preflight.timetable import AmbiguousSession, SessionEvent, TimetableError, load_timetable
 
 SESSION_CHECKS = (schedule.CHECK_ID, invite.CHECK_ID)
 
@@ -49,9 +50,13 @@ def timetable_path(config: Config, explicit: str | Path | None = None) -> Path |
 
 
 def find_session(
-    config: Config, at: dt.datetime | None = None, timetable: str | Path | None = None
+    config: Config,
+    at: dt.datetime | None = None,
+    timetable: str | Path | None = None,
+    person: str | None = None,
 ) -> SessionLookup:
-    """The timetabled event starting within the configured window of `at` (default: now).
+    """The timetabled event starting within the configured window of `at` (default: now);
+    with `person` (the signer's email), one they organise or are invited to comes first.
 
     Raises:
         TimetableError: only when `timetable` was given explicitly and cannot be read.
@@ -69,7 +74,9 @@ def find_session(
         )
     try:
         table = load_timetable(path, config.org.zone)
-        event = table.pick(at, config.timetable.window_minutes)
+        event = table.pick(at, config.timetable.window_minutes, person)
+    except AmbiguousSession as exc:
+        return SessionLookup(at, None, str(exc), path)
     except TimetableError as exc:
         if timetable:
             raise
@@ -119,20 +126,29 @@ class SessionPrefill:
 
 
 def prefill(event: SessionEvent, config: Config) -> SessionPrefill:
-    """Pupils are the attendees on the pupils' domains (their display names, or a name made
-    from the address); the group is the event's title when more than one pupil is invited."""
-    pupil_domains = config.org.pupil_domains
+    """The pupils are the invited pupils (on the pupils' domains, or — with none set up — the
+    individuals who are not staff or leadership), by display name or a name made from the
+    address. The event's title is not used: it can say more about a pupil than a record
+    should keep ("Safeguarding follow-up re ..."), so a group is typed, never copied."""
+    org = config.org
     pupils = []
     for person in event.attendees:
-        on_pupil_domain = any(
-            person.domain == d or person.domain.endswith("." + d) for d in pupil_domains
-        )
-        if pupil_domains and on_pupil_domain:
+        if not person.email or person.kind != "INDIVIDUAL":
+            continue
+        if org.pupil_domains:
+            wanted = on_domain(person.domain, org.pupil_domains)
+        else:
+            wanted = (
+                person.email != event.organizer
+                and person.email not in org.slt
+                and not on_domain(person.domain, org.staff_domains)
+            )
+        if wanted:
             pupils.append(person.name or _name_from(person.email))
-    zone = config.org.zone
+    zone = org.zone
     return SessionPrefill(
         pupils=tuple(pupils),
-        group=event.title.strip() or None if len(pupils) != 1 else None,
+        group=None,
         start=event.start.astimezone(zone),
         end=event.end.astimezone(zone) if event.end else None,
         teams_link=event.join_link,

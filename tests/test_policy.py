@@ -295,3 +295,78 @@ def test_a_warn_rule_turns_a_failure_into_a_warning_and_block_keeps_it(tmp_path:
     assert enforce(doc, plans["camera.documents"]) == doc
     error = CheckResult.error("session.invite", "No timetable")
     assert enforce(error, plans["session.invite"]) == error  # an error is never softened
+
+
+# --- found by a hostile review ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (("require_slt_copied = true", 'require_slt_copied = "yes"'), "must be true or false"),
+        (('modes = ["staff"]\nparams', "modes = []\nparams"), "at least 1 item"),
+        (('roles = ["staff"]\nmodes = ["staff"]\nwhen = "one_to_one"',
+          'roles = ["parent-carer"]\nmodes = ["home"]\nwhen = "one_to_one"'),
+         "must be offered to staff in every mode the check runs in"),
+    ],
+)  # fmt: skip
+def test_what_the_review_found_loading_is_refused(
+    tmp_path: Path, change: tuple[str, str], words: str
+) -> None:
+    old, new = change
+    assert old in MINIMAL
+    with pytest.raises(ConfigError, match=re.escape(words)):
+        load_pack(_write(tmp_path, MINIMAL.replace(old, new, 1)))
+
+
+def test_a_school_setting_naming_an_item_the_pack_lacks_is_refused(tmp_path: Path) -> None:
+    school = tmp_path / "school.toml"
+    school.write_text('[checks.invite]\none_to_one_attestation = "slt_approved_1to1"\n')
+    with pytest.raises(ConfigError, match="names 'slt_approved_1to1', which the policy pack"):
+        pack_in_force(load_config(school)).apply(load_config(school), "staff")
+
+
+def test_a_byte_order_mark_is_fine(tmp_path: Path) -> None:
+    path = tmp_path / "mini.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + MINIMAL.encode())
+    assert load_pack(path).id == "mini"
+
+
+def test_line_numbers_skip_multi_line_strings(tmp_path: Path) -> None:
+    text = MINIMAL.replace(
+        'summary = "No letters or bills on show."',
+        'summary = """No letters\n[[rules]]\nid = "fake"\nor bills."""',
+    ).replace('id = "camera.documents"', 'id = "camera.nope"')
+    with pytest.raises(ConfigError, match=r", line 19: rules\[1\] \(documents\)\.checks\[1\]\.id"):
+        load_pack(_write(tmp_path, text))
+
+
+def test_a_pack_given_on_the_command_line_is_relative_to_where_it_was_typed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "here").mkdir()
+    (tmp_path / "cfg").mkdir()
+    _write(tmp_path / "here", MINIMAL)
+    school = tmp_path / "cfg" / "school.toml"
+    school.write_text("[org]\nname = 'x'\n")
+    monkeypatch.chdir(tmp_path / "here")
+    assert pack_in_force(load_config(school), "./mini.toml").id == "mini"
+
+
+def test_an_override_is_judged_by_the_rules_the_failure_breaks(tmp_path: Path) -> None:
+    text = MINIMAL + (
+        '\n[[rules]]\nid = "two-staff"\nsection = "S6"\nsummary = "x"\n'
+        '[[rules.checks]]\nid = "session.invite"\nseverity = "block"\n'
+        "params = { min_staff_live_stream = 2 }\n"
+        '[rules.override]\nallowed = true\napprovers = ["SLT"]\n'
+        '\n[[rules]]\nid = "accounts"\nsection = "S7"\nsummary = "x"\n'
+        '[[rules.checks]]\nid = "session.invite"\nseverity = "block"\n'
+        "params = { require_staff_organiser = true }\n"
+        "[rules.override]\nallowed = false\n"
+    )
+    plan = load_pack(_write(tmp_path, text)).checks_for("staff")["session.invite"]
+    assert plan.override({"staff_present"}) == (True, ("SLT",))
+    assert plan.override({"organiser"}) == (False, ())
+    assert plan.override({"staff_present", "organiser"}) == (False, ())
+    assert plan.override({"slt_copied"}) == (True, ())  # the rule is silent: the school decides
+    assert plan.override(set()) == (False, ())  # an error: the whole check, and one rule forbids

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from preflight.config import Config, Mode
 from preflight.desktop_scan import DesktopScanOptions
 from preflight.errors import ConfigError
-from preflight.identity import check_school_email
+from preflight.identity import check_contact_email, check_school_email
 from preflight.journal import NotReadyToSeal, PreflightDraft, begin_preflight, open_recorder
 from preflight.journal.record import Person, SessionInfo
 from preflight.policy import PolicyPack, enforce, pack_in_force
@@ -296,7 +296,8 @@ class KioskWindow(QMainWindow):
                 self._on_session_found(self._lookup)
 
         self.session.show_timetable("Looking up this session in the timetable…")
-        run_call(lambda: find_session(config), done, failed)
+        person = self.who.email.text().strip() or None
+        run_call(lambda: find_session(config, person=person), done, failed)
 
     def _on_session_found(self, lookup: SessionLookup) -> None:
         event = lookup.event
@@ -354,14 +355,16 @@ class KioskWindow(QMainWindow):
     def _check_who(self) -> bool:
         if self.mode == "home":
             email = self.who.email.text().strip()
-            if email and not _looks_like_email(email):
+            if email and not check_contact_email(email):
                 show_problem(self.who.problem, "That does not look like an email address.")
                 self.who.email.setFocus()
                 return False
             show_problem(self.who.problem, None)
             return True
         try:
-            check_school_email(self.who.email.text(), self.config.org.staff_domains)
+            check_school_email(
+                self.who.email.text(), self.config.org.staff_domains, self.config.org.pupil_domains
+            )
         except ValueError as exc:
             show_problem(self.who.problem, f"That email cannot be used: {exc}.")
             self.who.email.setFocus()
@@ -412,7 +415,7 @@ class KioskWindow(QMainWindow):
         session_ids = tuple(c for c in self.check_ids if c.startswith("session."))
         self._session_report = None
         if session_ids:
-            lookup = self._lookup or find_session(self.config)
+            lookup = self._lookup or find_session(self.config, person=who.email or None)
             self._session_report = run_session(
                 self.config, lookup, session_ids, start=start, end=end
             )
@@ -769,8 +772,3 @@ def _finding_overlays(report: Report) -> tuple[Overlay, ...]:
                 label = "Extra person"
             overlays.append(Overlay(finding.box_xyxy, label, status))
     return tuple(overlays)
-
-
-def _looks_like_email(text: str) -> bool:
-    local, _, domain = text.partition("@")
-    return bool(local) and "." in domain and " " not in text and "@" not in domain

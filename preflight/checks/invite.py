@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from preflight.config import Config
-from preflight.identity import is_personal_domain
+from preflight.identity import is_personal_domain, is_staff_domain, on_domain
 from preflight.results import CheckResult, Finding, Status
 from preflight.teams import check_teams_link
 from preflight.timetable import Attendee, SessionEvent
@@ -82,11 +82,13 @@ def evaluate_invite(
         findings.append(
             _finding("date_time", "The invitation has no start and end time for the session")
         )
-    pupils = _pupils(event, options)
+    pupils, outsiders = _learners(event, options)
     staff = _staff(event, options)
     traits = []
     needs = []
-    if len(pupils) == 1:
+    # One pupil account, or none but someone from outside the school (a pupil or parent on a
+    # personal address): a session that may be one adult with one child needs the approval.
+    if len(pupils) == 1 or (not pupils and outsiders):
         traits.append("one_to_one")
         if options.one_to_one_attestation:
             needs.append(options.one_to_one_attestation)
@@ -161,7 +163,7 @@ def _organiser(event: SessionEvent, options: InviteOptions) -> list[Finding]:
                 "school account",
             )
         ]
-    if not _on(domain, options.staff_domains):
+    if not is_staff_domain(domain, options.staff_domains, options.pupil_domains):
         return [
             _finding(
                 "organiser",
@@ -173,18 +175,29 @@ def _organiser(event: SessionEvent, options: InviteOptions) -> list[Finding]:
 
 def _attendees(event: SessionEvent, options: InviteOptions) -> list[Finding]:
     school = options.staff_domains + options.pupil_domains
-    personal = sorted({a.domain for a in event.attendees if is_personal_domain(a.domain)})
+    found = []
+    unknown = sum(1 for a in event.attendees if not a.email)
+    if unknown:
+        found.append(
+            _finding(
+                "school_accounts",
+                f"{unknown} attendee(s) invited without an email address, so whether they use a "
+                "school account cannot be checked",
+                count=unknown,
+            )
+        )
+    listed = [a for a in event.attendees if a.email]
+    personal = sorted({a.domain for a in listed if is_personal_domain(a.domain)})
     other = sorted(
         {
             a.domain
-            for a in event.attendees
-            if not is_personal_domain(a.domain) and not _on(a.domain, school)
+            for a in listed
+            if not is_personal_domain(a.domain) and not on_domain(a.domain, school)
             and a.email not in options.slt
         }
     )  # fmt: skip
-    found = []
     if personal:
-        count = sum(1 for a in event.attendees if a.domain in personal)
+        count = sum(1 for a in listed if a.domain in personal)
         found.append(
             _finding(
                 "school_accounts",
@@ -194,7 +207,7 @@ def _attendees(event: SessionEvent, options: InviteOptions) -> list[Finding]:
             )
         )
     if other:
-        count = sum(1 for a in event.attendees if a.domain in other)
+        count = sum(1 for a in listed if a.domain in other)
         found.append(
             _finding(
                 "school_accounts",
@@ -216,33 +229,44 @@ def _teams_link(event: SessionEvent) -> list[Finding]:
     return []
 
 
-def _pupils(event: SessionEvent, options: InviteOptions) -> list[Attendee]:
-    """The pupils invited: on a pupil domain, or (with none set up) anyone not staff or SLT."""
+def _learners(event: SessionEvent, options: InviteOptions) -> tuple[list[Attendee], list[Attendee]]:
+    """The pupils invited (individuals on a pupils' domain; with none set up, individuals not
+    on a staff domain), and the other individuals from outside the school."""
     people = [
-        a for a in event.attendees if a.email != event.organizer and a.email not in options.slt
-    ]
+        a
+        for a in event.attendees
+        if a.email and a.kind == "INDIVIDUAL" and a.email != event.organizer
+        and a.email not in options.slt
+    ]  # fmt: skip
+    staff = [a for a in people if _is_staff(a.domain, options)]
     if options.pupil_domains:
-        return [a for a in people if _on(a.domain, options.pupil_domains)]
-    return [a for a in people if not _on(a.domain, options.staff_domains)]
+        pupils = [a for a in people if on_domain(a.domain, options.pupil_domains)]
+    else:
+        pupils = [a for a in people if a not in staff and not is_personal_domain(a.domain)]
+    outsiders = [a for a in people if a not in staff and a not in pupils]
+    return pupils, outsiders
 
 
 def _staff(event: SessionEvent, options: InviteOptions) -> set[str]:
-    """Staff who will be present: the organiser and required attendees on a staff domain
-    (leadership copied in for oversight is not counted as present)."""
-    present = {a.email for a in event.attendees if a.role in ("required", "chair")}
+    """Staff who will be present: the organiser, and individuals invited as required
+    attendees (Outlook's To, not Cc) on a staff domain who have not declined. A distribution
+    list is not a person; leadership copied in for oversight is not present."""
+    present = {
+        a.email
+        for a in event.attendees
+        if a.role in ("required", "chair") and a.kind == "INDIVIDUAL" and a.reply != "DECLINED"
+    }
     if event.organizer:
         present.add(event.organizer)
-    return {
-        e
-        for e in present
-        if (_on(e.rpartition("@")[2], options.staff_domains) if options.staff_domains else True)
-        and not _on(e.rpartition("@")[2], options.pupil_domains)
-        and not is_personal_domain(e.rpartition("@")[2])
-    }
+    return {e for e in present if e and _is_staff(e.rpartition("@")[2], options)}
 
 
-def _on(domain: str, domains: tuple[str, ...]) -> bool:
-    return any(domain == d or domain.endswith("." + d) for d in domains)
+def _is_staff(domain: str, options: InviteOptions) -> bool:
+    if is_personal_domain(domain):
+        return False
+    if options.staff_domains:
+        return is_staff_domain(domain, options.staff_domains, options.pupil_domains)
+    return not on_domain(domain, options.pupil_domains)
 
 
 def _finding(rule: str, message: str, severity: str = "fail", count: int | None = None) -> Finding:

@@ -83,6 +83,16 @@ def evaluate_schedule(
             )
     if event is not None:
         start, end = event.start, event.end
+    elif start is not None and abs(start - at) > dt.timedelta(minutes=options.window_minutes):
+        # A preflight is for a session about to start: a typed time hours away would have
+        # the hours judged for then, while the contact happens now.
+        findings.append(
+            _finding(
+                "not_now",
+                f"The session entered starts at {_when(start, options.zone)}, not around now "
+                f"({_when(at, options.zone)}); run the preflight just before the session",
+            )
+        )
     start = start or at
     local_start = start.astimezone(options.zone)
     local_end = end.astimezone(options.zone) if end is not None else None
@@ -144,7 +154,7 @@ def _hours_findings(
                 f"The session starts at {_hm(start.time())}, outside operating hours ({shown})",
             )
         )
-    elif end is not None and (end.date() != start.date() or end.time() > closes):
+    elif end is not None and _past(end, start, closes):
         found.append(
             _finding(
                 "operating_hours",
@@ -153,6 +163,15 @@ def _hours_findings(
             )
         )
     return found
+
+
+def _past(end: dt.datetime, start: dt.datetime, closes: dt.time) -> bool:
+    """Whether the session ends after closing time (or on another day; midnight at the end of
+    a day open until 24:00 is still that day)."""
+    if end.date() == start.date():
+        return end.time() > closes
+    midnight = end.time() == dt.time() and end.date() == start.date() + dt.timedelta(days=1)
+    return not (midnight and closes == dt.time.max)
 
 
 def _term_findings(day: dt.date, options: ScheduleOptions) -> list[Finding]:

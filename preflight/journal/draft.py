@@ -25,6 +25,7 @@ from typing import Any, Literal
 from preflight import __version__
 from preflight.attestation import AttestationItem, items_for
 from preflight.config import Config, Mode
+from preflight.errors import PreflightError
 from preflight.journal.record import (
     Attestation,
     Override,
@@ -42,7 +43,7 @@ from preflight.results import CheckResult
 Origin = Literal["kiosk", "command-line"]
 
 
-class NotReadyToSeal(ValueError):
+class NotReadyToSeal(PreflightError, ValueError):
     """The preflight cannot be signed yet; the message says what is missing."""
 
 
@@ -118,14 +119,33 @@ class PreflightDraft:
         self.overrides[check_id] = Override(check_id, reason, approved_by)
 
     def may_override(self, check_id: str) -> bool:
-        """Whether the pack lets this check's failure be overridden (with approval)."""
-        plan = self.plans.get(check_id)
-        return plan is None or plan.override_allowed
+        """Whether the pack lets this check's failure, as it stands, be overridden."""
+        return self._override(check_id)[0]
 
     def approvers(self, check_id: str) -> tuple[str, ...]:
-        """Who the pack says may approve an override of this check."""
+        """Who the pack says may approve an override of this check's failure."""
+        return self._override(check_id)[1]
+
+    def _override(self, check_id: str) -> tuple[bool, tuple[str, ...]]:
         plan = self.plans.get(check_id)
-        return plan.approvers if plan is not None else ()
+        if plan is None:
+            return True, ()
+        result = self.results.get(check_id)
+        kinds = {
+            str(f.details.get("rule"))
+            for f in (result.findings if result is not None else ())
+            if f.severity == "fail"
+        }
+        return plan.override(kinds)
+
+    @property
+    def unoffered_approvals(self) -> tuple[str, ...]:
+        """Approval items the invitation needs (a 1:1, a live stream) that this signer is not
+        offered: then nobody here can affirm them, and the preflight cannot be signed."""
+        invite = self.results.get("session.invite")
+        needed = invite.metrics.get("needs_attestations", ()) if invite is not None else ()
+        offered = {i.id for i in self.items}
+        return tuple(str(n) for n in needed if n not in offered)
 
     @property
     def missing(self) -> tuple[AttestationItem, ...]:
@@ -201,6 +221,12 @@ class PreflightDraft:
         if self.mode == "home" and not self.session.pupils:
             # The policy's confirmation of understanding names the pupil it is for.
             raise NotReadyToSeal("name the pupil this home set-up is for")
+        unmet = self.unoffered_approvals
+        if unmet:
+            raise NotReadyToSeal(
+                "the invitation needs " + ", ".join(unmet) + " confirmed, which the policy "
+                f"does not offer to a {self.who.role}; someone who can confirm it must sign"
+            )
         if self.missing:
             raise NotReadyToSeal(
                 "confirm every item before signing; not yet confirmed: "

@@ -206,6 +206,10 @@ def reduce_finding(finding: Finding) -> dict[str, Any]:
             details[key] = sorted(str(v) for v in _as_list(value))
         elif key == "category":
             details[key] = str(value)
+        elif key == "rule":  # which requirement a session finding is about: a short name
+            text = str(value)
+            if text.replace("_", "").isalnum() and len(text) <= 40:
+                details[key] = text
         elif isinstance(value, bool) or not isinstance(value, int | float):
             continue
         else:

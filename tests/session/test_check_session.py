@@ -171,3 +171,52 @@ def test_scan_runs_the_camera_checks_the_pack_asks_for(blank: Path) -> None:
     tces_home = scan("--mode", "home")
     ids = [c["id"] for c in json.loads(tces_home.stdout)["checks"]]
     assert ids == ["camera.people", "camera.documents", "camera.stillness"]
+
+
+def test_the_record_keeps_which_requirement_a_session_finding_is_about(
+    school: Path, blank: Path
+) -> None:
+    done = _check(school, "--camera", str(blank), "--at", "2026-11-17T12:00", "--json",
+                  "--sign", "Grace Hopper", "--attest", "all")  # fmt: skip
+    record_id = json.loads(done.stdout)["record"]["id"]
+    data = Path(os.environ["PREFLIGHT_DATA_DIR"]) / "journal.sqlite3"
+    with Journal.open(f"sqlite:///{data}", read_only=True) as journal:
+        stored = journal.record(record_id)
+        assert stored is not None
+        payload = stored.sealed.payload
+    schedule = next(c for c in payload["checks"] if c["id"] == "session.schedule")
+    assert [f["rule"] for f in schedule["findings"]] == ["timetabled"]
+    assert "Year 9" not in json.dumps(payload)  # the event's title is never kept
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--at", "2026-11-24"], "--at: not a date and time"),
+        (["--no-session", "--policy", "{pack}"], "nothing to check"),
+        (["--sign", "Kid", "--attest", "all", "--email", f"kid@{ics.PUPILS}"],
+         "pupils' domain; sign with your staff account"),
+    ],
+)  # fmt: skip
+def test_more_usage_errors_are_one_line(
+    school: Path, tmp_path: Path, args: list[str], words: str
+) -> None:
+    pack = tmp_path / "session-only.toml"
+    pack.write_text(
+        'schema = "preflight.policy/1"\nid = "session-only"\nname = "n"\nversion = "1"\n'
+        'source = "s"\nsource_date = "undated"\nroles = ["staff"]\nmodes = ["staff"]\n'
+        '[[rules]]\nid = "r"\nsection = "1"\nsummary = "x"\n'
+        '[[rules.checks]]\nid = "session.schedule"\nseverity = "block"\n'
+    )
+    done = _check(school, *[a.format(pack=pack) for a in args])
+    assert done.returncode == 2 and words in done.stderr, done.stderr
+    assert done.stderr.count("\n") == 1 and not done.stdout
+
+
+def test_a_parent_signs_at_home_without_a_school_email(school: Path, blank: Path) -> None:
+    done = _check(school, "--camera", str(blank), "--mode", "home", "--json", "--sign",
+                  "Pat Bloggs", "--attest", "all", "--pupil", "Joe Bloggs",
+                  "--email", "pat.bloggs@gmail.com")  # fmt: skip
+    assert done.returncode in (0, 1, 3), done.stderr
+    record = json.loads(done.stdout)["record"]
+    assert record["seq"] >= 1

@@ -127,3 +127,60 @@ def test_no_event_or_no_timetable_is_an_error_not_a_pass() -> None:
     assert evaluate_invite(None, STRICT).status == "error"
     missing = evaluate_invite(None, STRICT, timetable_problem="No timetable is set up")
     assert missing.status == "error" and "no timetable is set up" in missing.summary
+
+
+# --- found by a hostile review ------------------------------------------------------------
+
+SUB_PUPILS = InviteOptions(**{**STRICT.__dict__, "pupil_domains": (f"pupils.{ics.STAFF}",)})
+
+
+def test_a_pupil_account_under_the_staff_domain_is_not_staff(tmp_path: Path) -> None:
+    # pupils.oakfield.sch.uk sits under oakfield.sch.uk: still a pupil's account.
+    event = _event(tmp_path, organizer=f"kid@pupils.{ics.STAFF}")
+    result = evaluate_invite(event, SUB_PUPILS)
+    organiser = [f for f in result.findings if f.details["rule"] == "organiser"]
+    assert result.status == "fail" and "not a staff account" in organiser[0].message
+
+
+def test_the_same_pupil_listed_twice_is_still_a_one_to_one(tmp_path: Path) -> None:
+    again = ("Joe", f"JOE.BLOGGS@{ics.PUPILS.upper()}", "OPT-PARTICIPANT")
+    result = evaluate_invite(_event(tmp_path, attendees=(JOE, again, HEAD_CC)), STRICT)
+    assert result.metrics["pupils"] == 1 and result.metrics["traits"] == ["one_to_one"]
+
+
+def test_a_single_pupil_on_a_personal_address_is_a_one_to_one_too(tmp_path: Path) -> None:
+    lenient = InviteOptions(**{**STRICT.__dict__, "require_school_attendees": False})
+    only = ("Bob", "bob.pupil@gmail.com", "REQ-PARTICIPANT")
+    result = evaluate_invite(_event(tmp_path, attendees=(only, HEAD_CC)), lenient)
+    assert result.metrics["traits"] == ["one_to_one"]
+    assert result.metrics["needs_attestations"] == ["slt_approved_one_to_one"]
+
+
+def test_an_attendee_without_an_address_cannot_pass_as_a_school_account(tmp_path: Path) -> None:
+    text = ics.single().replace(f"mailto:amara.okafor@{ics.PUPILS}", "urn:uuid:1234")
+    event = load_timetable(ics.write(tmp_path, "a.ics", text), LONDON).pick(AT, 20)
+    assert event is not None
+    result = evaluate_invite(event, STRICT)
+    assert result.status == "fail"
+    assert "without an email address" in result.findings[0].message
+
+
+@pytest.mark.parametrize(
+    ("colleague", "why"),
+    [
+        ("ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=DECLINED;CN=Ada:mailto:ada@{}", "declined"),
+        ("ATTENDEE;ROLE=REQ-PARTICIPANT;CUTYPE=GROUP;CN=All staff:mailto:allstaff@{}", "a list"),
+        ("ATTENDEE;ROLE=OPT-PARTICIPANT;CN=Ada:mailto:ada@{}", "only copied in"),
+    ],
+)
+def test_a_second_member_of_staff_must_really_be_there(
+    tmp_path: Path, colleague: str, why: str
+) -> None:
+    text = ics.single(categories="Live stream").replace(
+        "DESCRIPTION;", colleague.format(ics.STAFF) + "\r\nDESCRIPTION;", 1
+    )
+    event = load_timetable(ics.write(tmp_path, "a.ics", text), LONDON).pick(AT, 20)
+    assert event is not None
+    result = evaluate_invite(event, STRICT)
+    assert result.metrics["staff"] == 1, why
+    assert "staff_present" in [f.details["rule"] for f in result.findings]

@@ -85,7 +85,7 @@ def test_without_term_dates_term_time_cannot_be_checked() -> None:
 def test_typed_times_are_judged_when_no_timetable_is_required() -> None:
     options = ScheduleOptions(zone=LONDON, hours=OPTIONS.hours, require_operating_hours=True)
     late = evaluate_schedule(
-        _at(2026, 11, 24, 15, 0), None, options,
+        _at(2026, 11, 24, 16, 5), None, options,
         start=_at(2026, 11, 24, 16, 15), end=_at(2026, 11, 24, 17, 0),
     )  # fmt: skip
     assert late.status == "fail" and "runs until 17:00" in late.findings[0].message
@@ -117,3 +117,23 @@ def test_times_are_judged_in_the_school_zone_whatever_zone_the_invitation_used()
     assert evaluate_schedule(start, _event(start), june).status == "pass"
     early = dt.datetime(2026, 6, 30, 7, 15, tzinfo=utc)  # 08:15 BST: before opening
     assert evaluate_schedule(early, _event(early), june).status == "fail"
+
+
+def test_a_typed_session_far_from_now_is_not_this_preflight() -> None:
+    # Checking a 10:00 session's hours at 22:00 would let contact at 22:00 through.
+    options = ScheduleOptions(zone=LONDON, hours=OPTIONS.hours, require_operating_hours=True)
+    result = evaluate_schedule(
+        _at(2026, 11, 24, 22, 0), None, options,
+        start=_at(2026, 11, 24, 10, 0), end=_at(2026, 11, 24, 10, 30),
+    )  # fmt: skip
+    assert result.status == "fail"
+    assert [f.details["rule"] for f in result.findings] == ["not_now"]
+
+
+def test_a_session_ending_at_midnight_of_a_day_open_until_24_00_is_within_hours() -> None:
+    all_day = ScheduleOptions(
+        zone=LONDON, hours={"tue": (dt.time(0, 0), dt.time.max)}, require_operating_hours=True
+    )
+    start = _at(2026, 11, 24, 23, 30)
+    assert evaluate_schedule(start, _event(start, 30), all_day).status == "pass"
+    assert evaluate_schedule(start, _event(start, 45), all_day).status == "fail"

@@ -185,3 +185,68 @@ def test_a_zone_known_only_by_its_vtimezone_rules_still_follows_bst_and_gmt(
     assert before is not None and before.start.utcoffset() == dt.timedelta(hours=1)
     assert after is not None and after.start.utcoffset() == dt.timedelta(0)
     assert before.start.astimezone(LONDON).hour == after.start.astimezone(LONDON).hour == 10
+
+
+# --- found by a hostile review ------------------------------------------------------------
+
+
+def test_two_sessions_at_the_same_time_are_not_guessed_between(tmp_path: Path) -> None:
+    from preflight.timetable import AmbiguousSession
+
+    text = ics._outlook(
+        ics.teams_invite(uid="a"),
+        ics.teams_invite(uid="b", organizer=f"ada.lovelace@{ics.STAFF}", attendees=()),
+    )
+    table = load_timetable(ics.write(tmp_path, "a.ics", text), LONDON)
+    with pytest.raises(AmbiguousSession, match="2 timetabled sessions start at 10:00"):
+        table.pick(_at(2026, 11, 24, 10, 5), 20)
+    # Knowing who is signing settles it: the one they organise.
+    mine = table.pick(_at(2026, 11, 24, 10, 5), 20, person=f"Ada.Lovelace@{ics.STAFF}")
+    assert mine is not None and mine.uid == "b"
+
+
+def test_a_cancellation_notice_cancels_even_in_another_file_of_the_export(tmp_path: Path) -> None:
+    weekly = ics.weekly_timetable()
+    ics.write(tmp_path, "1-calendar.ics", weekly)
+    cancel = ics._outlook(
+        ics.moved_occurrence(
+            "040000008200E00074C5B7101A82E008000000009A1B2C3D",
+            "20261117T100000", "20261117T100000", "20261117T104500",
+        )
+    ).replace("METHOD:REQUEST", "METHOD:CANCEL")  # fmt: skip
+    ics.write(tmp_path, "2-cancelled.ics", cancel)
+    table = load_timetable(tmp_path, LONDON)
+    assert table.pick(_at(2026, 11, 17, 10, 0), 20) is None
+    assert table.pick(_at(2026, 11, 10, 10, 0), 20) is not None  # the others stand
+
+
+def test_a_rule_repeating_every_second_is_refused_at_once(tmp_path: Path) -> None:
+    text = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x\r\n"
+        "DTSTART:19700101T000000Z\r\nDURATION:PT1S\r\nRRULE:FREQ=SECONDLY\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    began = time.perf_counter()
+    with pytest.raises(TimetableError, match="repeats daily at most"):
+        load_timetable(ics.write(tmp_path, "s.ics", text), LONDON)
+    assert time.perf_counter() - began < 30  # (a hang, not a speed figure)
+
+
+def test_an_invitation_without_an_end_has_none(tmp_path: Path) -> None:
+    text = ics.single().replace("DTEND;TZID=GMT Standard Time:20261124T104500\r\n", "")
+    assert "DTEND" not in text
+    event = load_timetable(ics.write(tmp_path, "a.ics", text), LONDON).pick(
+        _at(2026, 11, 24, 10, 0), 20
+    )
+    assert event is not None and event.end is None
+
+
+def test_an_unknown_time_zone_is_an_error_not_local_time(tmp_path: Path) -> None:
+    text = ics.single().replace("TZID=GMT Standard Time", "TZID=Mars/Olympus")
+    with pytest.raises(TimetableError, match="unknown time zone 'Mars/Olympus'"):
+        load_timetable(ics.write(tmp_path, "a.ics", text), LONDON)
+
+
+def test_a_path_the_system_cannot_use_is_a_timetable_error(tmp_path: Path) -> None:
+    with pytest.raises(TimetableError, match="cannot read"):
+        load_timetable(tmp_path / ("x" * 300 + ".ics"), LONDON)
