@@ -24,7 +24,13 @@ from preflight.config import Config, Mode
 from preflight.errors import ModelError
 from preflight.frames import Frame, FrameSource
 from preflight.frames.sources import CameraLostError
-from preflight.liveness import LivenessOptions, cues_of, is_picture
+from preflight.liveness import (
+    LivenessOptions,
+    cues_of,
+    found_only_by_following,
+    is_passing_glimpse,
+    is_picture,
+)
 from preflight.results import CheckResult, Report
 from preflight.tracking import Track, TrackingOptions
 from preflight.vision.detections import Detections
@@ -202,6 +208,8 @@ class CameraAnalyzer(Closing):
             timings["segmentation"] = (time.perf_counter() - start) * 1000
         if faces is not None and mask is not None and len(faces):
             faces = faces.with_column("person_support", mask.support(faces.xyxy))
+        if self._faces is not None and mask is not None:
+            self._faces.drop_hints_on_people(mask.support)
         start = time.perf_counter()
         motion = self._motion.update(pixels, mask)
         timings["motion"] = (time.perf_counter() - start) * 1000
@@ -251,14 +259,20 @@ class CameraAnalyzer(Closing):
             tracks = confirmed_tracks(faces, self.options.people)
             pictures = []
             picture_ids = set()
+            glimpses = set()
             for track in tracks:
                 cues = cues_of(track, self.options.liveness)
                 if is_picture(cues, self.options.liveness, still_source=single_image):
                     pictures.append((track, cues, self._border_of(track)))
                     picture_ids.add(id(track))
-            live = [t for t in tracks if id(t) not in picture_ids]
+                elif found_only_by_following(track) or (
+                    not single_image and is_passing_glimpse(track, cues, self.options.liveness)
+                ):
+                    glimpses.add(id(track))  # neither a live person nor a judged picture
+            live = [t for t in tracks if id(t) not in picture_ids | glimpses]
             own = (time.perf_counter() - start) * 1000
-            result = evaluate_people(faces, self.options.people, live_tracks=live, confirmed=tracks)
+            seen = [t for t in tracks if id(t) not in glimpses]
+            result = evaluate_people(faces, self.options.people, live_tracks=live, confirmed=seen)
             results.append(_with_elapsed(result, spent("faces") + own))
             results.append(
                 evaluate_photos(pictures, self.options.photos, elapsed_ms=spent("liveness"))

@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from preflight.liveness import LivenessCues, LivenessOptions, cues_of, is_picture
+from preflight.liveness import (
+    LivenessCues,
+    LivenessOptions,
+    cues_of,
+    found_only_by_following,
+    is_passing_glimpse,
+    is_picture,
+)
 from preflight.tracking import Track
 
 OPTIONS = LivenessOptions()
@@ -57,3 +64,31 @@ def test_too_few_motion_samples_fall_back_to_the_border() -> None:
 def test_on_a_still_image_the_border_decides(framed: float | None, expected: bool) -> None:
     cues = LivenessCues(own_motion_px_rms=None, framed_share=framed, person_support=0.5)
     assert is_picture(cues, OPTIONS, still_source=True) is expected
+
+
+def _with(t: Track, name: str, values: np.ndarray, confidence: float = 0.9) -> Track:
+    return Track(
+        t.frames, t.boxes_xyxy, np.full(len(t.frames), confidence, np.float32),
+        {**t.columns, name: values.astype(np.float32).reshape(len(t.frames), -1)}, t.rows,
+    )  # fmt: skip
+
+
+def test_a_face_only_a_followed_hint_ever_found_is_not_vouched_for() -> None:
+    moving = track(np.random.default_rng(1).normal(0, 1.0, (45, 2)), np.zeros(45))
+    crop_only = _with(moving, "direct", np.zeros(45))
+    once_seen = _with(moving, "direct", np.r_[1.0, np.zeros(44)])
+    assert found_only_by_following(crop_only)
+    assert not found_only_by_following(once_seen)
+    assert not found_only_by_following(moving)  # not measured: nothing to go on
+
+
+def test_a_brief_weak_face_off_any_person_is_a_passing_glimpse() -> None:
+    steps = np.full((4, 2), np.nan)  # seen in 4 frames: too few to measure motion
+    brief = _with(track(steps, np.full(4, np.nan)), "person_support", np.zeros(4), 0.6)
+    cues = cues_of(brief, OPTIONS)
+    assert cues.own_motion_px_rms is None
+    assert is_passing_glimpse(brief, cues, OPTIONS)
+    sure = _with(brief, "person_support", np.zeros(4), 0.85)  # far back, but the model is sure
+    assert not is_passing_glimpse(sure, cues_of(sure, OPTIONS), OPTIONS)
+    on_person = _with(brief, "person_support", np.full(4, 0.9), 0.6)
+    assert not is_passing_glimpse(on_person, cues_of(on_person, OPTIONS), OPTIONS)

@@ -19,6 +19,9 @@ COLUMNS: dict[str, int] = {
     "own_motion_xy": 2,
     # 1 when a rectangular border (picture frame, screen) encloses the box, 0 when none does.
     "framed": 1,
+    # 1 when the whole-frame or tile pass found the face at the reporting score itself; 0 when
+    # only a close crop that followed it did (see FaceScanOptions.hint_confidence).
+    "direct": 1,
 }
 
 

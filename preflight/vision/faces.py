@@ -15,6 +15,7 @@ Three passes, merged:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +26,7 @@ import numpy.typing as npt
 from preflight.closing import Closing
 from preflight.vision._mediapipe import BaseOptions, mp, vision
 from preflight.vision._quiet import quiet_native_stderr
-from preflight.vision.detections import Detections
+from preflight.vision.detections import Detections, containment, iou
 from preflight.vision.models import model_path
 
 SHORT_RANGE_MODEL = "face_detection_short_range.tflite"
@@ -45,12 +46,17 @@ class FaceScanOptions:
             the next frame on a close crop around them, so a small face walking across the room
             is seen in every frame rather than only when the tile rotation comes back to it.
         max_followed: at most this many small faces are followed per frame (cost bound).
+        hint_confidence: a small face scored at least this (but below min_confidence) is not
+            reported, but is looked at again on a close crop the next frame, where the model
+            sees it ~4x larger: a 50-px face on a TV across the room scores 0.4-0.5 on a tile
+            and 0.85-0.93 on the crop. Only what the crop confirms counts.
     """
 
     min_confidence: float = 0.55
     tiles_per_frame: int = 1
     follow_below_px: float = 110.0
     max_followed: int = 2
+    hint_confidence: float = 0.35
     tile_grid: tuple[int, int] = (3, 2)
     # Tiles overlap by 40 %, so a face up to ~180 px tall always lies whole inside one tile.
     tile_overlap: float = 0.4
@@ -123,20 +129,35 @@ class FaceScanner(Closing):
         short_path = model_path(SHORT_RANGE_MODEL)
         full_path = model_path(FULL_RANGE_MODEL)
         self._short = _detector(short_path, self.options.min_confidence)
+        self._hinting: vision.FaceDetector | None = None
+        full = None
         try:
-            self._full = _detector(full_path, self.options.min_confidence)
+            full = _detector(full_path, self.options.min_confidence)
+            # Hints come from a second, lower-threshold pass over the tile only. A detector's
+            # own suppression blends the boxes it keeps, so lowering the threshold of the
+            # passes that find faces would move the boxes of live faces too (and split one
+            # person into two tracks as they turn away).
+            if 0 < self.options.hint_confidence < self.options.min_confidence and (
+                self.options.follow_below_px > 0 and self.options.tiles_per_frame > 0
+            ):
+                self._hinting = _detector(full_path, self.options.hint_confidence)
         except BaseException:
             self._short.close()
+            if full is not None:
+                full.close()
             raise
+        self._full: vision.FaceDetector = full
         self._tiles: list[tuple[int, int, int, int]] = []
         self._tiles_for: tuple[int, int] | None = None
         self._next_tile = 0
         self._follow: list[tuple[int, int, int, int]] = []
+        self._hint_boxes: dict[tuple[int, int, int, int], npt.NDArray[np.float32]] = {}
         self._first_call = True
 
     def reset(self) -> None:
         """Start a new scan window: forget followed faces and restart the tile rotation."""
         self._follow = []
+        self._hint_boxes = {}
         self._next_tile = 0
 
     @classmethod
@@ -157,38 +178,79 @@ class FaceScanner(Closing):
         size_wh = (width, height)
         rgb = cv2.cvtColor(pixels_bgr, cv2.COLOR_BGR2RGB)
         whole = mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
-        parts = [
+        direct = [
             _to_detections(self._short.detect(whole), (0, 0), size_wh),
             _to_detections(self._full.detect(whole), (0, 0), size_wh),
         ]
-        for x0, y0, x1, y1 in [*self._tiles_this_frame(size_wh), *self._follow]:
-            tile = np.ascontiguousarray(rgb[y0:y1, x0:x1])
-            image = mp.Image(image_format=mp.ImageFormat.SRGB, data=tile)
-            parts.append(_to_detections(self._full.detect(image), (x0, y0), size_wh))
-        faces = Detections.concat(parts).merge_overlapping()
-        self._follow = self._crops_to_follow(faces, size_wh)
-        return faces
+        followed: list[Detections] = []
+        faint: list[Detections] = []
+        for crops, parts in ((self._tiles_this_frame(size_wh), direct), (self._follow, followed)):
+            for x0, y0, x1, y1 in crops:
+                tile = np.ascontiguousarray(rgb[y0:y1, x0:x1])
+                image = mp.Image(image_format=mp.ImageFormat.SRGB, data=tile)
+                parts.append(_to_detections(self._full.detect(image), (x0, y0), size_wh))
+                if parts is direct and self._hinting is not None:
+                    faint.append(_to_detections(self._hinting.detect(image), (x0, y0), size_wh))
+        seen = Detections.concat(direct)
+        faces = Detections.concat(direct + followed).merge_overlapping()
+        hints = Detections.concat(faint).merge_overlapping()
+        hints = hints.select(
+            np.array(
+                [
+                    score < self.options.min_confidence and not _overlaps_any(box, faces)
+                    for box, score in zip(hints.xyxy, hints.confidence, strict=True)
+                ],
+                dtype=bool,
+            )
+        )
+        self._follow = self._crops_to_follow(faces, hints, size_wh)
+        # Which faces the whole-frame or tile passes vouch for; the rest only a crop did.
+        vouched = [_overlaps_any(box, seen) for box in faces.xyxy]
+        return faces.with_column("direct", np.array(vouched, np.float32))
 
     def _crops_to_follow(
-        self, faces: Detections, size_wh: tuple[int, int]
+        self, faces: Detections, hints: Detections, size_wh: tuple[int, int]
     ) -> list[tuple[int, int, int, int]]:
-        small = [
-            i
-            for i in np.argsort(-faces.confidence)
-            if faces.heights[i] < self.options.follow_below_px
+        """Close crops for the next frame: small faces first, then hints, best scores first."""
+        chosen = [
+            (found, i)
+            for found in (faces, hints)
+            for i in np.argsort(-found.confidence)
+            if found.heights[i] < self.options.follow_below_px
         ][: self.options.max_followed]
         crops = []
-        for i in small:
-            x0, y0, x1, y1 = (float(v) for v in faces.xyxy[i])
+        self._hint_boxes = {}
+        for found, i in chosen:
+            x0, y0, x1, y1 = (float(v) for v in found.xyxy[i])
             # 5 face heights across: room to move between frames, and the face stays ~35 px
             # inside the model's 192-px input.
             half = max(128.0, 2.5 * (y1 - y0))
             cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-            crops.append((
+            crop = (
                 max(0, round(cx - half)), max(0, round(cy - half)),
                 min(size_wh[0], round(cx + half)), min(size_wh[1], round(cy + half)),
-            ))  # fmt: skip
+            )  # fmt: skip
+            crops.append(crop)
+            if found is hints:
+                self._hint_boxes[crop] = found.xyxy[i]
         return crops
+
+    def drop_hints_on_people(
+        self,
+        support: Callable[[npt.NDArray[np.float32]], npt.NDArray[np.float32]],
+        max_support: float = 0.3,
+    ) -> None:
+        """Do not follow hints that lie on a segmented live person (`support` gives the mask's
+        cover of boxes): a live person's face is found by the whole-frame passes, and a hint on
+        them is their head turning or something they wear, which a second box would split into
+        two people (bench/camera_bench.py: 2 of 69 one-person clips). Pictures of people are
+        off the person mask (support ~0)."""
+        if not self._hint_boxes:
+            return
+        crops = list(self._hint_boxes)
+        cover = support(np.array([self._hint_boxes[c] for c in crops], np.float32))
+        on_people = {c for c, v in zip(crops, cover, strict=True) if float(v) >= max_support}
+        self._follow = [c for c in self._follow if c not in on_people]
 
     def _tiles_this_frame(self, size_wh: tuple[int, int]) -> list[tuple[int, int, int, int]]:
         if self.options.tiles_per_frame == 0:
@@ -206,3 +268,9 @@ class FaceScanner(Closing):
         with quiet_native_stderr():
             self._short.close()
             self._full.close()
+            if self._hinting is not None:
+                self._hinting.close()
+
+
+def _overlaps_any(box: npt.NDArray[np.float32], others: Detections) -> bool:
+    return any(iou(box, o) >= 0.3 or containment(box, o) >= 0.6 for o in others.xyxy)
