@@ -358,11 +358,12 @@ def read_toml(path: Path, what: str = "config") -> dict[str, Any]:
         raise ConfigError(f"{what} {path}: cannot read: {exc}") from None
 
 
-def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+def merge_settings(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """`base` with `override` laid over it, tables merged key by key."""
     merged = dict(base)
     for key, value in override.items():
         if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
-            merged[key] = _merge(merged[key], value)
+            merged[key] = merge_settings(merged[key], value)
         else:
             merged[key] = value
     return merged
@@ -402,7 +403,7 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     """
     defaults = read_toml(DEFAULT_CONFIG_PATH)
     chosen = resolve_config_path(path)
-    data = defaults if chosen is None else _merge(defaults, read_toml(chosen))
+    data = defaults if chosen is None else merge_settings(defaults, read_toml(chosen))
     if chosen is not None:
         data = {
             **{k: v for k, v in data.items() if k != "source_path"},

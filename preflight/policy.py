@@ -49,6 +49,7 @@ from preflight.config import (
     Config,
     Mode,
     Role,
+    merge_settings,
     read_toml,
 )
 from preflight.errors import ConfigError
@@ -244,7 +245,7 @@ class PolicyPack:
             refs = found[check_id]
             params: dict[str, Any] = {}
             for _, ref in refs:
-                params = _merge(params, ref.params)
+                params = merge_settings(params, ref.params)
             # A rule without [rules.override] leaves overrides to the school's configuration
             # (kiosk.allow_overrides); one rule that forbids them forbids them for the check.
             overrides = [r.override for r, _ in refs]
@@ -293,7 +294,7 @@ class PolicyPack:
         checks = config.checks.model_dump(mode="json")
         for plan in self.checks_for(mode).values():
             section = CHECK_SETTINGS[plan.id]
-            checks[section] = _merge(checks[section], plan.params)
+            checks[section] = merge_settings(checks[section], plan.params)
         applied = config.model_copy(update={"checks": ChecksConfig.model_validate(checks)})
         items = {i.id for i in self.items()}
         for key in _ATTESTATION_PARAMS:
@@ -335,16 +336,6 @@ def enforce(result: CheckResult, plan: CheckPlan | None) -> CheckResult:
         findings=findings,
         metrics={**result.metrics, "policy_severity": "warn"},
     )
-
-
-def _merge(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in extra.items():
-        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
-            merged[key] = _merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
 
 
 # --- loading -------------------------------------------------------------------------------
@@ -441,7 +432,7 @@ def _cross_check(model: _PackModel) -> tuple[tuple[Any, ...], str] | None:
             section = CHECK_SETTINGS[ref.id]
             settings = ChecksConfig.model_fields[section].annotation
             try:
-                settings.model_validate(_merge(defaults[section], ref.params))  # type: ignore[union-attr]
+                settings.model_validate(merge_settings(defaults[section], ref.params))  # type: ignore[union-attr]
             except ValidationError as exc:
                 first = exc.errors()[0]
                 what = "unknown setting" if first["type"] == "extra_forbidden" else first["msg"]
@@ -454,7 +445,7 @@ def _cross_check(model: _PackModel) -> tuple[tuple[Any, ...], str] | None:
                         f"{key} = {value!r} contradicts rule {earlier[1]!r} ({earlier[0]!r})"
                     )
                 params_seen[(section, key)] = (value, rule.id)
-                if isinstance(_default_of(section, key), bool) and not isinstance(value, bool):
+                if isinstance(defaults[section].get(key), bool) and not isinstance(value, bool):
                     return (*loc, "params", key), f"must be true or false, got {value!r}"
                 wanted = _ATTESTATION_PARAMS.get(key)
                 if wanted and value:
@@ -472,10 +463,6 @@ def _cross_check(model: _PackModel) -> tuple[tuple[Any, ...], str] | None:
                             f"the check runs in ({', '.join(runs_in)})"
                         )
     return None
-
-
-def _default_of(section: str, key: str) -> Any:
-    return read_toml(DEFAULT_CONFIG_PATH)["checks"].get(section, {}).get(key)
 
 
 def _error(
