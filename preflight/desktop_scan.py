@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -68,9 +69,14 @@ class DesktopScanOptions:
         max_blocks=40,
         line_gap=2.2,
         shared_width=0.4,  # windows side by side are separate blocks
+        dark_themes=True,
+        piece_lines=6,
     )
     max_wallpaper_px: int = 1920
     ocr_engine: str = "tesserocr"
+    #: Extra Tesseract processes that share the reading (one per spare core): a busy screen is
+    #: the slowest desktop check. The kiosk sets 0, as its camera scan has the other core.
+    ocr_helpers: int = field(default_factory=lambda: min(3, max(0, (os.cpu_count() or 1) - 1)))
     checks: tuple[str, ...] = DESKTOP_CHECKS
 
     @classmethod
@@ -108,6 +114,7 @@ class DesktopScanOptions:
             ),
             max_wallpaper_px=w.max_image_px,
             ocr_engine=config.checks.documents.ocr_engine,
+            ocr_helpers=defaults.ocr_helpers,
             checks=tuple(checks),
         )
 
@@ -145,8 +152,18 @@ class _Inspector:
 
     def reader(self) -> OcrReader:
         if self._reader is None:
-            self._reader = OcrReader(prefer=self.options.ocr_engine)
+            self._reader = OcrReader(
+                prefer=self.options.ocr_engine, helpers=self.options.ocr_helpers
+            )
         return self._reader
+
+    def start_reader(self) -> None:
+        """Start the OCR engine (and its helper processes) early, while the lists are read.
+
+        A missing engine is reported by the checks that need it, when they ask for it.
+        """
+        with contextlib.suppress(OcrUnavailable):
+            self.reader()
 
     def close(self) -> None:
         if self._faces is not None:
@@ -291,6 +308,8 @@ def run_desktop(
         (screen_text.CHECK_ID, lambda elapsed: _screen_check(options, place, inspector, elapsed)),
     ]
     try:
+        if {wallpaper.CHECK_ID, screen_text.CHECK_ID} & set(options.checks):
+            inspector.start_reader()
         # Read once for both checks: recorders hiding in the tray, and which browsers are open.
         wanted = {windows.CHECK_ID, tabs.CHECK_ID} & set(options.checks)
         processes = running_processes() if wanted else []

@@ -9,6 +9,7 @@ each warning must be ticked off. Teams opens only after the record is committed.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 from pathlib import Path
@@ -132,8 +133,14 @@ class KioskWindow(QMainWindow):
         scan_worker = ScanWorker(
             ScanOptions.from_config(config, mode), source_factory=source_factory
         )
+        # No OCR helper processes here: the camera scan runs beside the desktop checks and
+        # has the other core (bench/kiosk_stall_bench.py).
         desktop_worker = (
-            DesktopWorker(DesktopScanOptions.from_config(config, desktop_ids))
+            DesktopWorker(
+                dataclasses.replace(
+                    DesktopScanOptions.from_config(config, desktop_ids), ocr_helpers=0
+                )
+            )
             if desktop_ids
             else None
         )

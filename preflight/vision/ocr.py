@@ -8,14 +8,21 @@ from __future__ import annotations
 
 import glob
 import os
+import select
+import sys
+from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from preflight.closing import Closing
+
+if TYPE_CHECKING:
+    from preflight.vision.ocr_helper import OcrHelper
 
 INSTALL_HINT = (
     "install Tesseract's English data (Debian/Ubuntu: apt-get install tesseract-ocr-eng, or run "
@@ -148,7 +155,7 @@ class OcrReader(Closing):
         OcrUnavailable: when neither engine can run, naming what to install.
     """
 
-    def __init__(self, prefer: str = "tesserocr") -> None:
+    def __init__(self, prefer: str = "tesserocr", helpers: int = 0) -> None:
         tessdata = find_tessdata()
         order = (
             ["tesserocr", "pytesseract"] if prefer == "tesserocr" else ["pytesseract", "tesserocr"]
@@ -167,6 +174,17 @@ class OcrReader(Closing):
                 continue
         if self._engine is None:
             raise OcrUnavailable(f"No OCR engine is available; {INSTALL_HINT}")
+        # Child processes that share `read_many()` calls (Linux/macOS; select() needs pipes).
+        self._helpers: list[OcrHelper] = []
+        if helpers > 0 and self._engine.name == "tesserocr" and sys.platform != "win32":
+            from preflight.vision.ocr_helper import OcrHelper
+
+            assert tessdata is not None
+            for _ in range(helpers):
+                try:
+                    self._helpers.append(OcrHelper(tessdata))
+                except OSError:
+                    break
 
     @property
     def engine_name(self) -> str:
@@ -177,7 +195,70 @@ class OcrReader(Closing):
         assert self._engine is not None
         return self._engine.read_words(np.ascontiguousarray(gray))
 
+    @property
+    def helpers(self) -> tuple[OcrHelper, ...]:
+        """The helper processes still in use (one that failed is dropped)."""
+        return tuple(self._helpers)
+
+    def read_many(self, crops: Sequence[npt.NDArray[np.uint8]]) -> list[list[OcrWord]]:
+        """`read_words()` of every crop, shared with the helper processes when there are any.
+
+        Largest crops go to the helpers first and this process reads from the small end, so it
+        looks for finished helpers often. A helper that dies, hangs or garbles a reply is
+        dropped and its crop read here: the result is always every crop's words.
+        """
+        from preflight.vision.ocr_helper import HelperGone
+
+        results: list[list[OcrWord] | None] = [None] * len(crops)
+        queue = deque(sorted(range(len(crops)), key=lambda i: -int(crops[i].size)))
+        helpers = self._helpers
+
+        def drop(helper: OcrHelper) -> None:
+            if helper.in_flight is not None:
+                queue.append(helper.in_flight)  # the small end: read here next
+                helper.in_flight = None
+            helper.close()
+            helpers.remove(helper)
+
+        def collect(timeout_s: float) -> None:
+            for helper in list(helpers):
+                if helper.overdue():
+                    drop(helper)
+            if not helpers:
+                return
+            answered, _, _ = select.select(helpers, [], [], timeout_s)
+            for helper in answered:
+                try:
+                    if not helper.ready:
+                        helper.receive_ready()
+                    elif helper.in_flight is not None:
+                        index, words = helper.receive()
+                        results[index] = words
+                    else:
+                        raise HelperGone("it spoke out of turn, or ended")
+                except HelperGone:
+                    drop(helper)
+
+        while queue or any(h.in_flight is not None for h in helpers):
+            collect(0.0)
+            for helper in list(helpers):
+                if helper.ready and helper.in_flight is None and queue:
+                    index = queue.popleft()
+                    try:
+                        helper.send(index, crops[index])
+                    except HelperGone:
+                        drop(helper)  # its crop goes back on the queue
+            if queue:
+                index = queue.pop()
+                results[index] = self.read_words(crops[index])
+            elif helpers:
+                collect(0.05)  # only helpers' crops are left: wait for one
+        return [words if words is not None else [] for words in results]
+
     def close(self) -> None:
+        for helper in self._helpers:
+            helper.close()
+        self._helpers = []
         if self._engine is not None:
             self._engine.close()
             self._engine = None

@@ -6,6 +6,7 @@ data and dropped. What leaves this module is boxes, counts and category names.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import cv2
@@ -37,6 +38,12 @@ class ReadingOptions:
     line_gap: lines this many line heights apart belong to one block (one OCR call).
     shared_width: for screens, the share of width lines of one block have in common (see
         propose_text_blocks); None for the camera, where a letter's parts sit side by side.
+    dark_themes: light text on a dark ground (dark themes, terminals) is turned dark on light
+        before OCR. Tesseract finds it either way, but only after a failed first read: screens
+        read 25% faster (bench/screen_bench.py, tuning seeds: 783 -> 589 ms, same accuracy).
+    piece_lines: tall blocks are cut between lines into pieces about this many lines tall, so
+        OCR helper processes share a screen evenly (one window's text can be half the work).
+        The words of the pieces are joined again before classification. None: never cut.
     """
 
     stream: StreamOptions = StreamOptions()
@@ -47,6 +54,8 @@ class ReadingOptions:
     max_blocks: int = 8
     line_gap: float = 1.6
     shared_width: float | None = None
+    dark_themes: bool = False
+    piece_lines: float | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +79,33 @@ def _is_word(word: OcrWord, options: ReadingOptions, scale: float) -> bool:
     )
 
 
+def _light_on_dark(crop: npt.NDArray[np.uint8]) -> bool:
+    """The ground (most pixels) is nearer the darkest ink than the lightest."""
+    dark, ground, light = np.percentile(crop, (2, 50, 98))
+    return bool(light - dark > 40 and ground - dark < light - ground)
+
+
+def _cuts_between_lines(crop: npt.NDArray[np.uint8], piece_px: float) -> list[int]:
+    """Row positions cutting the crop into pieces about `piece_px` tall, only where a row is
+    blank (no ink across it but a window's edge or a scroll bar), so no line of text is split.
+    Always starts at 0 and ends at the height.
+    """
+    height, width = crop.shape
+    if height < 1.5 * piece_px:
+        return [0, height]
+    ground = float(np.median(crop))
+    ink = np.abs(crop.astype(np.int16) - ground) > 48
+    blank = np.flatnonzero(ink.sum(axis=1) <= max(3, 0.01 * width))
+    cuts = [0]
+    while height - cuts[-1] >= 1.5 * piece_px:
+        target = cuts[-1] + piece_px
+        near = blank[(blank > cuts[-1] + 0.5 * piece_px) & (blank < target + 0.5 * piece_px)]
+        if near.size == 0:
+            break
+        cuts.append(int(near[np.argmin(np.abs(near - target))]))
+    return [*cuts, height]
+
+
 def read_text_regions(
     pixels_bgr: npt.NDArray[np.uint8], reader: OcrReader, options: ReadingOptions
 ) -> list[TextRegionReading]:
@@ -77,20 +113,40 @@ def read_text_regions(
     width = pixels_bgr.shape[1]
     streamed = as_streamed(pixels_bgr, options.stream)
     back = width / streamed.shape[1]  # stream pixels → frame pixels
-    readings = []
-    for block in propose_text_blocks(
+    blocks = propose_text_blocks(
         streamed,
         max_blocks=options.max_blocks,
         line_gap=options.line_gap,
         shared_width=options.shared_width,
-    ):
+    )
+    crops, scales = [], []
+    for block in blocks:
         x0, y0, x1, y1 = block.box_xyxy
         crop = streamed[y0:y1, x0:x1]
         scale = float(np.clip(options.target_line_px / max(block.line_height_px, 1.0), 1.0, 4.0))
         if scale > 1.0:
             crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
         crop = upright(crop)
-        words = [w for w in reader.read_words(crop) if _is_word(w, options, scale)]
+        if options.dark_themes and _light_on_dark(crop):
+            crop = 255 - crop
+        crops.append(crop)
+        scales.append(scale)
+    pieces, owners = [], []
+    for index, crop in enumerate(crops):
+        if options.piece_lines is None:
+            cuts = [0, crop.shape[0]]
+        else:
+            cuts = _cuts_between_lines(crop, options.piece_lines * 1.8 * options.target_line_px)
+        for top, bottom in itertools.pairwise(cuts):
+            pieces.append(crop[top:bottom])
+            owners.append(index)
+    read_by_block: list[list[OcrWord]] = [[] for _ in crops]
+    for owner, read in zip(owners, reader.read_many(pieces), strict=True):
+        read_by_block[owner].extend(read)
+    readings = []
+    for block, scale, read in zip(blocks, scales, read_by_block, strict=True):
+        x0, y0, x1, y1 = block.box_xyxy
+        words = [w for w in read if _is_word(w, options, scale)]
         if len(words) < options.min_words:
             continue
         text = " ".join(w.text for w in words)
