@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from preflight.checks import screen_text, tabs, wallpaper, windows
 from preflight.checks.desktop_rules import DesktopOptions
@@ -33,10 +34,17 @@ from preflight.desktop.windows import list_windows
 from preflight.errors import ModelError, SourceError
 from preflight.frames import read_image
 from preflight.results import CheckResult, Report
-from preflight.vision.faces import FaceScanner, FaceScanOptions
 from preflight.vision.ocr import OcrReader, OcrUnavailable
-from preflight.vision.reading import ReadingOptions, read_text_regions
+from preflight.vision.reading import (
+    PendingReading,
+    ReadingOptions,
+    begin_text_regions,
+    read_text_regions,
+)
 from preflight.vision.text_regions import StreamOptions
+
+if TYPE_CHECKING:
+    from preflight.vision.faces import FaceScanner
 
 DESKTOP_CHECKS = (windows.CHECK_ID, tabs.CHECK_ID, wallpaper.CHECK_ID, screen_text.CHECK_ID)
 
@@ -57,9 +65,10 @@ class DesktopScanOptions:
     )
     #: Screens are read at their own size (a shared screen is sent sharp). Screen text is clean,
     #: so crops are enlarged much less than camera text (16 px lines instead of 36); Tesseract's
-    #: time on a busy screen goes with the pixels it gets (bench/screen_bench.py: 24 px lines were
-    #: no more accurate and 25% slower). Programs space lines more loosely than print (list rows,
-    #: 1.5-2x line spacing), and a busy screen has many blocks.
+    #: time on a busy screen goes with the pixels it gets (bench/screen_bench.py, tuning seeds:
+    #: 24 px lines were no more accurate and 25% slower; 14 px lines 12% faster but missed more
+    #: categories, 0.955 against 0.960). Programs space lines more loosely than print (list
+    #: rows, 1.5-2x line spacing), and a busy screen has many blocks.
     screen_reading: ReadingOptions = ReadingOptions(
         stream=StreamOptions(size_wh=(7680, 4320), jpeg_quality=90),
         min_confidence=30.0,
@@ -144,6 +153,9 @@ class _Inspector:
 
     def faces(self) -> FaceScanner:
         if self._faces is None:
+            # Imported here: MediaPipe takes a tenth of a second, and only pictures need it.
+            from preflight.vision.faces import FaceScanner, FaceScanOptions
+
             # Every tile on one call: a still picture gets no second frame for the rotation.
             self._faces = FaceScanner(
                 FaceScanOptions(min_confidence=0.5, tiles_per_frame=6, follow_below_px=0)
@@ -164,6 +176,11 @@ class _Inspector:
         """
         with contextlib.suppress(OcrUnavailable):
             self.reader()
+
+    def pump(self) -> None:
+        """Keep the OCR helpers fed between checks (see `OcrReader.pump`)."""
+        if self._reader is not None:
+            self._reader.pump()
 
     def close(self) -> None:
         if self._faces is not None:
@@ -281,17 +298,39 @@ def _wallpaper_check(
     return evaluate_wallpaper(observations, options.wallpaper, elapsed_ms=elapsed())
 
 
-def _screen_check(
-    options: DesktopScanOptions,
-    place: DesktopPlace,
-    inspector: _Inspector,
-    elapsed: Callable[[], float],
-) -> CheckResult:
-    readings = [
-        read_text_regions(shot.pixels_bgr, inspector.reader(), options.screen_reading)
-        for shot in capture_screens(platform=place.platform, env=place.env)
-    ]
-    return evaluate_screen(readings, options.screen, elapsed_ms=elapsed())
+class _ScreenReading:
+    """The screen check in two halves. `begin()` captures the screens and hands their text to
+    the OCR reader first thing, so helper processes read it while the other checks run; the
+    check's step collects the words and judges them last. Its time is both halves."""
+
+    def __init__(
+        self, options: DesktopScanOptions, place: DesktopPlace, inspector: _Inspector
+    ) -> None:
+        self._options, self._place, self._inspector = options, place, inspector
+        self._pending: list[PendingReading] = []
+        self._failure: Exception | None = None
+        self._begin_ms = 0.0
+
+    def begin(self) -> None:
+        with _timer() as elapsed:
+            try:
+                reader = self._inspector.reader()
+                self._pending = [
+                    begin_text_regions(shot.pixels_bgr, reader, self._options.screen_reading)
+                    for shot in capture_screens(platform=self._place.platform, env=self._place.env)
+                ]
+            except Exception as exc:  # the check's step reports it (fail closed)
+                self._failure = exc
+            self._begin_ms = elapsed()
+
+    def step(self, elapsed: Callable[[], float]) -> CheckResult:
+        if self._failure is not None:
+            raise self._failure
+        readings = [pending.result() for pending in self._pending]
+        self._pending = []
+        return evaluate_screen(
+            readings, self._options.screen, elapsed_ms=self._begin_ms + elapsed()
+        )
 
 
 def run_desktop(
@@ -301,19 +340,26 @@ def run_desktop(
     options = options or DesktopScanOptions()
     place = place or DesktopPlace()
     inspector = _Inspector(options)
+    screen = _ScreenReading(options, place, inspector)
     steps: list[tuple[str, Step]] = [
         (windows.CHECK_ID, lambda elapsed: _windows_check(options, place, processes, elapsed)),
         (tabs.CHECK_ID, lambda elapsed: _tabs_check(options, place, processes, elapsed)),
         (wallpaper.CHECK_ID, lambda elapsed: _wallpaper_check(options, place, inspector, elapsed)),
-        (screen_text.CHECK_ID, lambda elapsed: _screen_check(options, place, inspector, elapsed)),
+        (screen_text.CHECK_ID, screen.step),
     ]
     try:
         if {wallpaper.CHECK_ID, screen_text.CHECK_ID} & set(options.checks):
             inspector.start_reader()
+        if screen_text.CHECK_ID in options.checks:
+            screen.begin()  # the slowest check starts first, on the helpers' cores
         # Read once for both checks: recorders hiding in the tray, and which browsers are open.
         wanted = {windows.CHECK_ID, tabs.CHECK_ID} & set(options.checks)
         processes = running_processes() if wanted else []
-        results = [_run_step(cid, step) for cid, step in steps if cid in options.checks]
+        results = []
+        for check_id, step in steps:
+            if check_id in options.checks:
+                results.append(_run_step(check_id, step))
+                inspector.pump()
     finally:
         inspector.close()
     return Report(source="desktop", checks=tuple(results))

@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -148,6 +148,23 @@ class PytesseractEngine:
         pass
 
 
+class OcrBatch:
+    """Crops submitted to an `OcrReader`; `result()` gives every crop's words, in order."""
+
+    def __init__(self, reader: OcrReader, crops: Sequence[npt.NDArray[np.uint8]]) -> None:
+        self._reader = reader
+        self.crops = [np.ascontiguousarray(c) for c in crops]
+        self.results: list[list[OcrWord] | None] = [None] * len(self.crops)
+        # Largest first: helpers take from the left, this process reads from the right.
+        self.queue = deque(sorted(range(len(self.crops)), key=lambda i: -int(self.crops[i].size)))
+
+    def done(self) -> bool:
+        return all(words is not None for words in self.results)
+
+    def result(self) -> list[list[OcrWord]]:
+        return self._reader._finish(self)
+
+
 class OcrReader(Closing):
     """The OCR engine in use, chosen once: in-process first, then the binary.
 
@@ -176,6 +193,8 @@ class OcrReader(Closing):
             raise OcrUnavailable(f"No OCR engine is available; {INSTALL_HINT}")
         # Child processes that share `read_many()` calls (Linux/macOS; select() needs pipes).
         self._helpers: list[OcrHelper] = []
+        self._batches: list[OcrBatch] = []
+        self.ahead_px = 450000
         if helpers > 0 and self._engine.name == "tesserocr" and sys.platform != "win32":
             from preflight.vision.ocr_helper import OcrHelper
 
@@ -201,64 +220,98 @@ class OcrReader(Closing):
         return tuple(self._helpers)
 
     def read_many(self, crops: Sequence[npt.NDArray[np.uint8]]) -> list[list[OcrWord]]:
-        """`read_words()` of every crop, shared with the helper processes when there are any.
+        """`read_words()` of every crop, shared with the helper processes when there are any."""
+        return self.submit(crops).result()
 
-        Largest crops go to the helpers first and this process reads from the small end, so it
-        looks for finished helpers often. A helper that dies, hangs or garbles a reply is
-        dropped and its crop read here: the result is always every crop's words.
+    def submit(self, crops: Sequence[npt.NDArray[np.uint8]]) -> OcrBatch:
+        """Start reading `crops`: helpers get the largest at once and read while the caller
+        does other work; `result()` of the batch reads the rest here and collects theirs."""
+        batch = OcrBatch(self, crops)
+        self._batches.append(batch)
+        self.pump()
+        return batch
+
+    def pump(self) -> None:
+        """Collect finished words and hand helpers more of the submitted crops; never waits.
+
+        Helpers are kept about `ahead_px` pixels ahead (half a second of reading or so), so they
+        stay busy while the caller is elsewhere but are not left with a long queue at the end.
         """
+        self._collect(0.0)
+        for helper in self._helpers:
+            while helper.queued_px < self.ahead_px or not helper.in_flight:
+                batch = next((b for b in self._batches if b.queue), None)
+                if batch is None:
+                    break
+                if not self._post(helper, batch, batch.queue.popleft()):
+                    break
+
+    def _post(self, helper: OcrHelper, batch: OcrBatch, index: int) -> bool:
         from preflight.vision.ocr_helper import HelperGone
 
-        results: list[list[OcrWord] | None] = [None] * len(crops)
-        queue = deque(sorted(range(len(crops)), key=lambda i: -int(crops[i].size)))
-        helpers = self._helpers
+        try:
+            helper.post((batch, index), batch.crops[index])
+        except HelperGone:
+            self._drop(helper)
+            return False
+        return True
 
-        def drop(helper: OcrHelper) -> None:
-            if helper.in_flight is not None:
-                queue.append(helper.in_flight)  # the small end: read here next
-                helper.in_flight = None
-            helper.close()
-            helpers.remove(helper)
+    def _drop(self, helper: OcrHelper) -> None:
+        """Give up on a helper: its unanswered crops are read here, next."""
+        for token, _ in helper.in_flight:
+            batch, index = cast("tuple[OcrBatch, int]", token)
+            batch.queue.append(index)  # the small end, where this process reads
+        helper.in_flight.clear()
+        helper.close()
+        self._helpers.remove(helper)
 
-        def collect(timeout_s: float) -> None:
-            for helper in list(helpers):
-                if helper.overdue():
-                    drop(helper)
-            if not helpers:
-                return
-            answered, _, _ = select.select(helpers, [], [], timeout_s)
-            for helper in answered:
-                try:
-                    if not helper.ready:
-                        helper.receive_ready()
-                    elif helper.in_flight is not None:
-                        index, words = helper.receive()
-                        results[index] = words
-                    else:
-                        raise HelperGone("it spoke out of turn, or ended")
-                except HelperGone:
-                    drop(helper)
+    def _collect(self, timeout_s: float) -> None:
+        """Take in whatever helpers have answered, waiting up to `timeout_s` for the first."""
+        from preflight.vision.ocr_helper import HelperGone
 
-        while queue or any(h.in_flight is not None for h in helpers):
-            collect(0.0)
-            for helper in list(helpers):
-                if helper.ready and helper.in_flight is None and queue:
-                    index = queue.popleft()
-                    try:
-                        helper.send(index, crops[index])
-                    except HelperGone:
-                        drop(helper)  # its crop goes back on the queue
-            if queue:
-                index = queue.pop()
-                results[index] = self.read_words(crops[index])
-            elif helpers:
-                collect(0.05)  # only helpers' crops are left: wait for one
-        return [words if words is not None else [] for words in results]
+        for helper in list(self._helpers):
+            if helper.overdue():
+                self._drop(helper)
+        for helper in list(self._helpers):
+            try:
+                helper.pump()
+            except HelperGone:
+                self._drop(helper)
+        if not self._helpers:
+            return
+        answered, _, _ = select.select(self._helpers, [], [], timeout_s)
+        for helper in answered:
+            try:
+                for token, words in helper.receive():
+                    batch, index = cast("tuple[OcrBatch, int]", token)
+                    batch.results[index] = words
+            except HelperGone:
+                self._drop(helper)
+
+    def _finish(self, batch: OcrBatch) -> list[list[OcrWord]]:
+        """Read `batch` to the end: smallest crops here, largest by helpers kept two deep, so
+        nobody waits long at the end for someone else's last crop."""
+        while not batch.done():
+            self._collect(0.0)
+            for helper in self._helpers:
+                while helper.ready and len(helper.in_flight) < 2 and batch.queue:
+                    if not self._post(helper, batch, batch.queue.popleft()):
+                        break
+            if batch.queue:
+                index = batch.queue.pop()
+                batch.results[index] = self.read_words(batch.crops[index])
+            elif not self._helpers:  # never wait for nobody: read whatever is missing here
+                batch.queue.extend(i for i, words in enumerate(batch.results) if words is None)
+            elif not batch.done():
+                self._collect(0.05)  # only helpers' crops are left: wait for one
+        self._batches.remove(batch)
+        return [words if words is not None else [] for words in batch.results]
 
     def close(self) -> None:
         for helper in self._helpers:
             helper.close()
         self._helpers = []
+        self._batches = []
         if self._engine is not None:
             self._engine.close()
             self._engine = None

@@ -14,9 +14,10 @@ import numpy as np
 import numpy.typing as npt
 
 from preflight.pii import classify_text
-from preflight.vision.ocr import OcrReader, OcrWord
+from preflight.vision.ocr import OcrBatch, OcrReader, OcrWord
 from preflight.vision.text_regions import (
     StreamOptions,
+    TextBlock,
     as_streamed,
     propose_text_blocks,
     upright,
@@ -86,8 +87,11 @@ def _light_on_dark(crop: npt.NDArray[np.uint8]) -> bool:
 
 
 def _cuts_between_lines(crop: npt.NDArray[np.uint8], piece_px: float) -> list[int]:
-    """Row positions cutting the crop into pieces about `piece_px` tall, only where a row is
-    blank (no ink across it but a window's edge or a scroll bar), so no line of text is split.
+    """Row positions cutting the crop into pieces about `piece_px` tall, only where a row
+    crosses no text, so no line is split. A crop can span several windows and the desktop
+    between them: their edges, scroll bars and dark areas change between ink and ground at
+    the same places on row after row. Text adds changes at every stroke, so a row with no more
+    changes than the quietest rows of the crop, and no different ones, crosses no text.
     Always starts at 0 and ends at the height.
     """
     height, width = crop.shape
@@ -95,7 +99,14 @@ def _cuts_between_lines(crop: npt.NDArray[np.uint8], piece_px: float) -> list[in
         return [0, height]
     ground = float(np.median(crop))
     ink = np.abs(crop.astype(np.int16) - ground) > 48
-    blank = np.flatnonzero(ink.sum(axis=1) <= max(3, 0.01 * width))
+    edges = ink[:, 1:] != ink[:, :-1]
+    changes = np.count_nonzero(edges, axis=1)
+    quiet = changes <= np.percentile(changes, 10)
+    # Quiet and the same as the row above and below: no short word or lone digit hides there.
+    same = np.ones(height, bool)
+    same[1:] &= ~np.any(edges[1:] != edges[:-1], axis=1)
+    same[:-1] &= ~np.any(edges[:-1] != edges[1:], axis=1)
+    blank = np.flatnonzero(quiet & same)
     cuts = [0]
     while height - cuts[-1] >= 1.5 * piece_px:
         target = cuts[-1] + piece_px
@@ -110,9 +121,59 @@ def read_text_regions(
     pixels_bgr: npt.NDArray[np.uint8], reader: OcrReader, options: ReadingOptions
 ) -> list[TextRegionReading]:
     """Legible text regions of one frame, judged as the far end of the call would see them."""
+    return begin_text_regions(pixels_bgr, reader, options).result()
+
+
+@dataclass
+class PendingReading:
+    """A frame's text blocks handed to the OCR reader; `result()` waits for and judges them.
+
+    Holds crops of the frame (memory only) until `result()`, which lets them go.
+    """
+
+    options: ReadingOptions
+    blocks: list[TextBlock]
+    scales: list[float]
+    owners: list[int]  # the block each OCR piece belongs to
+    back: float  # stream pixels → frame pixels
+    batch: OcrBatch | None
+
+    def result(self) -> list[TextRegionReading]:
+        if self.batch is None:
+            raise RuntimeError("this reading's result was already taken")
+        read_by_block: list[list[OcrWord]] = [[] for _ in self.blocks]
+        for owner, read in zip(self.owners, self.batch.result(), strict=True):
+            read_by_block[owner].extend(read)
+        self.batch = None
+        options, back = self.options, self.back
+        readings = []
+        for block, scale, read in zip(self.blocks, self.scales, read_by_block, strict=True):
+            x0, y0, x1, y1 = block.box_xyxy
+            words = [w for w in read if _is_word(w, options, scale)]
+            if len(words) < options.min_words:
+                continue
+            text = " ".join(w.text for w in words)
+            result = classify_text(text)
+            del text
+            readings.append(
+                TextRegionReading(
+                    (x0 * back, y0 * back, x1 * back, y1 * back),
+                    len(words),
+                    result.categories,
+                    result.kind,
+                )
+            )
+        return readings
+
+
+def begin_text_regions(
+    pixels_bgr: npt.NDArray[np.uint8], reader: OcrReader, options: ReadingOptions
+) -> PendingReading:
+    """Find a frame's text blocks and submit them to `reader`, which (with helper processes)
+    starts reading them at once; the caller can do other work before `result()`."""
     width = pixels_bgr.shape[1]
     streamed = as_streamed(pixels_bgr, options.stream)
-    back = width / streamed.shape[1]  # stream pixels → frame pixels
+    back = width / streamed.shape[1]
     blocks = propose_text_blocks(
         streamed,
         max_blocks=options.max_blocks,
@@ -140,24 +201,4 @@ def read_text_regions(
         for top, bottom in itertools.pairwise(cuts):
             pieces.append(crop[top:bottom])
             owners.append(index)
-    read_by_block: list[list[OcrWord]] = [[] for _ in crops]
-    for owner, read in zip(owners, reader.read_many(pieces), strict=True):
-        read_by_block[owner].extend(read)
-    readings = []
-    for block, scale, read in zip(blocks, scales, read_by_block, strict=True):
-        x0, y0, x1, y1 = block.box_xyxy
-        words = [w for w in read if _is_word(w, options, scale)]
-        if len(words) < options.min_words:
-            continue
-        text = " ".join(w.text for w in words)
-        result = classify_text(text)
-        del text
-        readings.append(
-            TextRegionReading(
-                (x0 * back, y0 * back, x1 * back, y1 * back),
-                len(words),
-                result.categories,
-                result.kind,
-            )
-        )
-    return readings
+    return PendingReading(options, blocks, scales, owners, back, reader.submit(pieces))
