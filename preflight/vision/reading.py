@@ -94,7 +94,7 @@ def _cuts_between_lines(crop: npt.NDArray[np.uint8], piece_px: float) -> list[in
     changes than the quietest rows of the crop, and no different ones, crosses no text.
     Always starts at 0 and ends at the height.
     """
-    height, width = crop.shape
+    height = crop.shape[0]
     if height < 1.5 * piece_px:
         return [0, height]
     ground = float(np.median(crop))

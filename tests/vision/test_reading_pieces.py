@@ -39,7 +39,7 @@ def two_windows(dark: bool = False) -> tuple[np.ndarray, list[tuple[int, int]]]:
     for left in (0, 640):
         draw.rectangle((left, 10, left + 520, image.height - 10), fill=ground, outline=(90, 90, 90))
         for i, line in enumerate(LINES):
-            x0, y0, x1, y1 = draw.textbbox((left + 12, 24 + 30 * i), line, font=face)
+            _, y0, _, y1 = draw.textbbox((left + 12, 24 + 30 * i), line, font=face)
             draw.text((left + 12, 24 + 30 * i), line, font=face, fill=ink)
             rows.append((y0, y1))
     return np.asarray(image)[:, :, ::-1].copy(), rows
