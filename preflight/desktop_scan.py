@@ -301,7 +301,8 @@ def _wallpaper_check(
 class _ScreenReading:
     """The screen check in two halves. `begin()` captures the screens and hands their text to
     the OCR reader first thing, so helper processes read it while the other checks run; the
-    check's step collects the words and judges them last. Its time is both halves."""
+    check's step collects the words and judges them last. Its time is both halves. Without
+    helpers (the kiosk) there is nobody to read early: the step does both halves itself."""
 
     def __init__(
         self, options: DesktopScanOptions, place: DesktopPlace, inspector: _Inspector
@@ -310,8 +311,10 @@ class _ScreenReading:
         self._pending: list[PendingReading] = []
         self._failure: Exception | None = None
         self._begin_ms = 0.0
+        self._begun = False
 
     def begin(self) -> None:
+        self._begun = True
         with _timer() as elapsed:
             try:
                 reader = self._inspector.reader()
@@ -324,6 +327,8 @@ class _ScreenReading:
             self._begin_ms = elapsed()
 
     def step(self, elapsed: Callable[[], float]) -> CheckResult:
+        if not self._begun:
+            self.begin()
         if self._failure is not None:
             raise self._failure
         readings = [pending.result() for pending in self._pending]
@@ -350,7 +355,7 @@ def run_desktop(
     try:
         if {wallpaper.CHECK_ID, screen_text.CHECK_ID} & set(options.checks):
             inspector.start_reader()
-        if screen_text.CHECK_ID in options.checks:
+        if screen_text.CHECK_ID in options.checks and options.ocr_helpers > 0:
             screen.begin()  # the slowest check starts first, on the helpers' cores
         # Read once for both checks: recorders hiding in the tray, and which browsers are open.
         wanted = {windows.CHECK_ID, tabs.CHECK_ID} & set(options.checks)

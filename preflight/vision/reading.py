@@ -44,7 +44,8 @@ class ReadingOptions:
         read 25% faster (bench/screen_bench.py, tuning seeds: 783 -> 589 ms, same accuracy).
     piece_lines: tall blocks are cut between lines into pieces about this many lines tall, so
         OCR helper processes share a screen evenly (one window's text can be half the work).
-        The words of the pieces are joined again before classification. None: never cut.
+        The words of the pieces are joined again before classification. None: never cut; a
+        reader without helpers never cuts either (pieces cost a little accuracy).
     """
 
     stream: StreamOptions = StreamOptions()
@@ -194,7 +195,7 @@ def begin_text_regions(
         scales.append(scale)
     pieces, owners = [], []
     for index, crop in enumerate(crops):
-        if options.piece_lines is None:
+        if options.piece_lines is None or not reader.helpers:  # pieces are for sharing
             cuts = [0, crop.shape[0]]
         else:
             cuts = _cuts_between_lines(crop, options.piece_lines * 1.8 * options.target_line_px)
