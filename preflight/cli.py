@@ -96,6 +96,24 @@ def _build_parser() -> argparse.ArgumentParser:
     export = log_actions.add_parser("export", parents=[where], help="write the records to a file")
     export.add_argument("--csv", required=True, metavar="FILE", help="CSV file to write")
     log_actions.add_parser("sync", help="send queued records to the central journal")
+
+    admin = commands.add_parser("admin", help="who may open the review window")
+    admin_actions = admin.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    add = admin_actions.add_parser(
+        "add-reviewer", help="let a member of leadership or the DSL open the review window"
+    )
+    add.add_argument("username", help="their sign-in name, e.g. j.smith")
+    add.add_argument("--name", required=True, help="their full name, as shown in the review")
+    add.add_argument("--role", required=True, choices=("slt", "dsl"), help="slt or dsl")
+    add.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the passphrase from the first line of stdin (default: ask twice)",
+    )
+    add.add_argument("--replace", action="store_true", help="change an existing reviewer")
+    remove = admin_actions.add_parser("remove-reviewer", help="take a reviewer's access away")
+    remove.add_argument("username")
+    admin_actions.add_parser("reviewers", help="list the reviewers (never their secrets)")
     return parser
 
 
@@ -214,6 +232,45 @@ def _cmd_log(args: argparse.Namespace) -> int:
     return commands.run(args, load_config(args.config))
 
 
+def _cmd_admin(args: argparse.Namespace) -> int:
+    from preflight.review.access import ReviewerError, ReviewerStore, reviewers_path
+
+    store = ReviewerStore(reviewers_path(load_config(args.config)))
+    if args.action == "reviewers":
+        found = store.reviewers()
+        for r in found:
+            print(f"{r.username:24} {r.role:4} {r.display_name} (added {r.created_utc})")
+        print(f"{len(found)} reviewer(s) in {store.path}")
+        return 0
+    if args.action == "remove-reviewer":
+        store.remove(args.username)
+        print(f"{args.username.strip().lower()} can no longer open the review window")
+        return 0
+    secret = _read_secret(args.password_stdin)
+    if secret is None:
+        raise ReviewerError("no passphrase given: type it when asked, or use --password-stdin")
+    added = store.add(args.username, args.name, args.role, secret, replace=args.replace)
+    print(f"{added.username} ({added.display_name}, {added.role_name}) can open the review window")
+    return 0
+
+
+def _read_secret(from_stdin: bool) -> str | None:
+    """A passphrase from stdin's first line, or typed twice at a terminal (never echoed)."""
+    if from_stdin:
+        line = sys.stdin.readline()
+        return line.rstrip("\r\n") or None
+    if not sys.stdin.isatty():
+        return None
+    import getpass
+
+    first = getpass.getpass("Passphrase for the reviewer: ")
+    if getpass.getpass("The same again: ") != first:
+        from preflight.review.access import ReviewerError
+
+        raise ReviewerError("the two passphrases differ; nothing was changed")
+    return first or None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _build_parser().parse_args(argv)
     handlers = {
@@ -224,6 +281,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "models": _cmd_models,
         "config": _cmd_config,
         "log": _cmd_log,
+        "admin": _cmd_admin,
     }
     try:
         return handlers[args.command](args)

@@ -318,6 +318,11 @@ class JournalConfig(_Section):
         return value
 
 
+class ReviewConfig(_Section):
+    #: The reviewer file (names, roles, hashed secrets); empty: reviewers.json in the data folder.
+    reviewers_file: str = Field(max_length=1000)
+
+
 class Config(_Section):
     """The whole configuration. Grows by adding sections; `schema_version` guards migrations."""
 
@@ -330,6 +335,7 @@ class Config(_Section):
     journal: JournalConfig
     kiosk: KioskConfig
     timetable: TimetableConfig
+    review: ReviewConfig
     #: The file the school's settings came from (for relative paths); not a setting itself.
     source_path: Path | None = Field(default=None, exclude=True)
 
