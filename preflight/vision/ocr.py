@@ -82,36 +82,16 @@ class TesserocrEngine:
     name = "tesserocr"
 
     def __init__(self, tessdata: Path) -> None:
-        import tesserocr
+        from preflight.vision.tesseract import open_api
 
-        self._tesserocr = tesserocr
-        # A text block per crop; LSTM engine only (the legacy engine needs other data files).
-        self._api = tesserocr.PyTessBaseAPI(
-            path=str(tessdata) + os.sep,
-            lang="eng",
-            psm=tesserocr.PSM.SPARSE_TEXT,
-            oem=tesserocr.OEM.LSTM_ONLY,
-        )
+        self._api = open_api(str(tessdata))
 
     def read_words(self, gray: npt.NDArray[np.uint8]) -> list[OcrWord]:
-        from PIL import Image
+        from preflight.vision.tesseract import recognize
 
-        tesserocr = self._tesserocr
-        self._api.SetImage(Image.fromarray(gray))
-        self._api.Recognize()
-        words = []
-        level = tesserocr.RIL.WORD
-        try:
-            for word in tesserocr.iterate_level(self._api.GetIterator(), level):
-                text = word.GetUTF8Text(level)
-                box = word.BoundingBox(level)
-                if text and text.strip() and box is not None:
-                    words.append(OcrWord(text.strip(), float(word.Confidence(level)), tuple(box)))
-        except RuntimeError:
-            pass  # tesserocr raises "No text returned" for a crop with no text at all
-        finally:
-            self._api.Clear()
-        return words
+        height, width = gray.shape
+        found = recognize(self._api, np.ascontiguousarray(gray).tobytes(), width, height)
+        return [OcrWord(text, conf, (x0, y0, x1, y1)) for text, conf, x0, y0, x1, y1 in found]
 
     def close(self) -> None:
         self._api.End()

@@ -1,16 +1,10 @@
 """A second Tesseract in its own process, so a busy screen is read on two cores. No Qt.
 
 The core has no threads (they live in `ui/workers.py`), and one libtesseract is single-threaded:
-`OcrReader(helpers=1)` starts this module as a child process and shares crops between itself
-and the child; crops can be handed over ahead, so the child reads while the parent does other
-work. Crops and words travel through the two pipes only: nothing is
-written to disk, and the child never prints them.
-
-Protocol on the child's stdin/stdout, all integers little-endian:
-
-- the child first sends one message `{"ready": true}` (or `{"error": ...}` and exits);
-- request: `height:u32 width:u32` then `height*width` bytes of grey pixels; `0 0` ends the child;
-- reply: `length:u32` then a JSON list of `[text, confidence, x0, y0, x1, y1]` words.
+`OcrReader(helpers=1)` starts `ocr_child.py` as a child process through `OcrHelper` and shares
+crops between itself and the child; crops can be handed over ahead, so the child reads while the
+parent does other work. Crops and words travel through the two pipes only: nothing is written to
+disk, and the child never prints them. The protocol is described in `ocr_child.py`.
 """
 
 from __future__ import annotations
@@ -18,26 +12,22 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import struct
 import subprocess
 import sys
 import time
 from collections import deque
 from pathlib import Path
-from typing import IO
 
 import numpy as np
 import numpy.typing as npt
 
 from preflight.vision.ocr import OcrWord
+from preflight.vision.ocr_child import REPLY as _REPLY
+from preflight.vision.ocr_child import REQUEST as _REQUEST
 
 if sys.platform != "win32":  # helpers are not used on Windows (select() needs sockets there)
     import fcntl
 
-_REQUEST = struct.Struct("<II")
-_REPLY = struct.Struct("<I")
-# The largest crop the parent ever sends is a 7680x4320 screen; anything beyond is garbage.
-_MAX_PIXELS = 7680 * 4320 * 4
 # How long a child may take to start, or to read one crop, before it is given up on.
 _START_TIMEOUT_S = 20.0
 _READ_TIMEOUT_S = 60.0
@@ -47,16 +37,6 @@ _PIPE_BYTES = 1 << 20
 
 class HelperGone(Exception):
     """The child died, hung or said something unexpected; its crops are read in-process."""
-
-
-def _read_exactly(stream: IO[bytes], size: int) -> bytes:
-    data = b""
-    while len(data) < size:
-        chunk = stream.read(size - len(data))
-        if not chunk:
-            raise HelperGone("the pipe closed")
-        data += chunk
-    return data
 
 
 class OcrHelper:
@@ -70,7 +50,7 @@ class OcrHelper:
 
     def __init__(self, tessdata: Path) -> None:
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "preflight.vision.ocr_helper", str(tessdata)],
+            [sys.executable, "-m", "preflight.vision.ocr_child", str(tessdata)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,  # Leptonica's chatter; never text
@@ -224,52 +204,3 @@ class OcrHelper:
             if stream is not None and not stream.closed:
                 with contextlib.suppress(OSError):
                     stream.close()
-
-
-def _serve(tessdata: Path, requests: IO[bytes], replies: IO[bytes]) -> int:
-    from preflight.vision.ocr import TesserocrEngine
-
-    def reply(message: object) -> None:
-        data = json.dumps(message, ensure_ascii=False).encode()
-        replies.write(_REPLY.pack(len(data)) + data)
-        replies.flush()
-
-    try:
-        engine = TesserocrEngine(tessdata)
-    except Exception as exc:  # reported to the parent, which reads in-process instead
-        reply({"error": type(exc).__name__})
-        return 1
-    reply({"ready": True})
-    try:
-        while True:
-            header = requests.read(_REQUEST.size)
-            if len(header) < _REQUEST.size:
-                return 0
-            height, width = _REQUEST.unpack(header)
-            if height == 0 or width == 0:
-                return 0
-            if height * width > _MAX_PIXELS:
-                return 2
-            pixels = _read_exactly(requests, height * width)
-            gray = np.frombuffer(pixels, dtype=np.uint8).reshape(height, width)
-            words = engine.read_words(gray)
-            reply([[w.text, w.confidence, *w.box_xyxy] for w in words])
-    except (HelperGone, BrokenPipeError):
-        return 0
-    finally:
-        engine.close()
-
-
-def main() -> int:
-    if len(sys.argv) != 2:
-        return 2
-    # The protocol owns the real stdout; anything a library prints goes nowhere.
-    replies = os.fdopen(os.dup(1), "wb")
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    os.close(devnull)
-    return _serve(Path(sys.argv[1]), sys.stdin.buffer, replies)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -94,7 +94,7 @@ def test_reading_many_without_helpers_is_reading_each() -> None:
 
 def _helper(*extra: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "preflight.vision.ocr_helper", str(find_tessdata()), *extra],
+        [sys.executable, "-m", "preflight.vision.ocr_child", str(find_tessdata()), *extra],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=ROOT,
     )  # fmt: skip
 
