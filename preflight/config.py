@@ -252,6 +252,7 @@ class WallpaperConfig(_Section):
     person_severity: FindingSeverity
     personal_data_severity: FindingSeverity
     max_image_px: int = Field(ge=320, le=8192)
+    remember: bool
 
 
 class ScreenConfig(_Section):

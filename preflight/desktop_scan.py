@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from preflight.checks import screen_text, tabs, wallpaper, windows
 from preflight.checks.desktop_rules import DesktopOptions
@@ -23,7 +23,7 @@ from preflight.checks.screen_text import ScreenOptions, evaluate_screen
 from preflight.checks.tabs import evaluate_tabs
 from preflight.checks.wallpaper import WallpaperObservation, WallpaperOptions, evaluate_wallpaper
 from preflight.checks.windows import evaluate_windows
-from preflight.config import Config
+from preflight.config import Config, data_dir
 from preflight.desktop.base import DesktopUnavailable, Wallpaper
 from preflight.desktop.browsers import read_all_tabs, running_browsers
 from preflight.desktop.catalogue import Catalogue
@@ -33,8 +33,16 @@ from preflight.desktop.wallpaper import find_wallpapers
 from preflight.desktop.windows import list_windows
 from preflight.errors import ModelError, SourceError
 from preflight.frames import read_image
+from preflight.picture_memory import (
+    MEMORY_FILE,
+    PictureMemory,
+    Seen,
+    file_digest,
+    fingerprint,
+    unchanged_since,
+)
 from preflight.results import CheckResult, Report
-from preflight.vision.ocr import OcrReader, OcrUnavailable
+from preflight.vision.ocr import OcrReader, OcrUnavailable, find_tessdata
 from preflight.vision.reading import (
     PendingReading,
     ReadingOptions,
@@ -50,6 +58,12 @@ DESKTOP_CHECKS = (windows.CHECK_ID, tabs.CHECK_ID, wallpaper.CHECK_ID, screen_te
 
 # A slideshow can hold hundreds of pictures; inspect this many at most.
 MAX_WALLPAPER_IMAGES = 12
+# Faces on a still picture: every tile on one call (no second frame comes for the rotation).
+WALLPAPER_FACES: dict[str, Any] = {
+    "min_confidence": 0.5,
+    "tiles_per_frame": 6,
+    "follow_below_px": 0,
+}
 
 
 @dataclass(frozen=True)
@@ -82,6 +96,8 @@ class DesktopScanOptions:
         piece_lines=6,
     )
     max_wallpaper_px: int = 1920
+    #: Remember what was seen on a wallpaper picture by its sha256 (see picture_memory.py).
+    remember_wallpapers: bool = True
     ocr_engine: str = "tesserocr"
     #: Extra Tesseract processes that share the reading (one per spare core): a busy screen is
     #: the slowest desktop check. The kiosk sets 0, as its camera scan has the other core.
@@ -122,6 +138,7 @@ class DesktopScanOptions:
                 min_text_px=s.min_text_px,
             ),
             max_wallpaper_px=w.max_image_px,
+            remember_wallpapers=w.remember,
             ocr_engine=config.checks.documents.ocr_engine,
             ocr_helpers=defaults.ocr_helpers,
             checks=tuple(checks),
@@ -156,10 +173,7 @@ class _Inspector:
             # Imported here: MediaPipe takes a tenth of a second, and only pictures need it.
             from preflight.vision.faces import FaceScanner, FaceScanOptions
 
-            # Every tile on one call: a still picture gets no second frame for the rotation.
-            self._faces = FaceScanner(
-                FaceScanOptions(min_confidence=0.5, tiles_per_frame=6, follow_below_px=0)
-            )
+            self._faces = FaceScanner(FaceScanOptions(**WALLPAPER_FACES))
         return self._faces
 
     def reader(self) -> OcrReader:
@@ -245,10 +259,36 @@ def _tabs_check(
     )
 
 
+def _wallpaper_memory(options: DesktopScanOptions) -> PictureMemory | None:
+    if not options.remember_wallpapers:
+        return None
+    from preflight.vision.models import models_dir
+
+    tessdata = find_tessdata()
+    data_files = sorted(models_dir().glob("*"))
+    data_files += [tessdata / "eng.traineddata"] if tessdata is not None else []
+    settings = {
+        "max_px": options.max_wallpaper_px,
+        "reading": options.wallpaper_reading,
+        "faces": WALLPAPER_FACES,
+        "engine": options.ocr_engine,
+    }
+    return PictureMemory(data_dir() / MEMORY_FILE, fingerprint(settings, data_files))
+
+
+def _look_at(path: Path, options: DesktopScanOptions, inspector: _Inspector) -> Seen:
+    """Faces and legible text on one picture (raises SourceError if it cannot be decoded)."""
+    pixels = read_image(path, options.max_wallpaper_px)
+    faces = inspector.faces().detect(pixels)
+    text = read_text_regions(pixels, inspector.reader(), options.wallpaper_reading)
+    return Seen(faces, tuple(text))
+
+
 def _wallpaper_observations(
     found: Sequence[Wallpaper], options: DesktopScanOptions, inspector: _Inspector
 ) -> list[WallpaperObservation]:
     observations = []
+    memory = _wallpaper_memory(options) if any(p.images for p in found) else None
     for paper in found:
         if paper.kind == "solid":
             observations.append(WallpaperObservation(paper))
@@ -266,24 +306,29 @@ def _wallpaper_observations(
             )
             continue
         for index, path in enumerate(paper.images[:MAX_WALLPAPER_IMAGES]):
-            try:
-                pixels = read_image(path, options.max_wallpaper_px)
-            except SourceError:
-                observations.append(
-                    WallpaperObservation(
-                        paper,
-                        index,
-                        problem=(
-                            "The wallpaper picture could not be opened, so it cannot be checked. "
-                            "Choose a PNG or JPEG background."
-                        ),
+            digest = file_digest(path) if memory is not None else None
+            seen = memory.recall(digest[0]) if memory is not None and digest else None
+            if seen is None:
+                try:
+                    seen = _look_at(path, options, inspector)
+                except SourceError:
+                    observations.append(
+                        WallpaperObservation(
+                            paper,
+                            index,
+                            problem=(
+                                "The wallpaper picture could not be opened, so it cannot be "
+                                "checked. Choose a PNG or JPEG background."
+                            ),
+                        )
                     )
-                )
-                continue
-            faces = inspector.faces().detect(pixels)
-            text = read_text_regions(pixels, inspector.reader(), options.wallpaper_reading)
-            observations.append(WallpaperObservation(paper, index, faces, tuple(text)))
-            del pixels
+                    continue
+                # Only what was seen on the very bytes that were hashed is remembered.
+                if memory is not None and digest and unchanged_since(path, digest[1]):
+                    memory.remember(digest[0], seen)
+            observations.append(WallpaperObservation(paper, index, seen.faces, seen.text))
+    if memory is not None:
+        memory.save()
     return observations
 
 
