@@ -93,8 +93,26 @@ def _build_parser() -> argparse.ArgumentParser:
         "verify", parents=[where], help="check signatures, chain links and sequence"
     )
     verify.add_argument("--json", action="store_true", help="print JSON on stdout")
-    export = log_actions.add_parser("export", parents=[where], help="write the records to a file")
-    export.add_argument("--csv", required=True, metavar="FILE", help="CSV file to write")
+    export = log_actions.add_parser(
+        "export", parents=[where], help="write the records to a CSV file or a PDF report"
+    )
+    into = export.add_mutually_exclusive_group(required=True)
+    into.add_argument("--csv", metavar="FILE", help="CSV file to write")
+    into.add_argument("--pdf", metavar="FILE", help="PDF report to write (the school's name, "
+                      "integrity and policy version on it)")  # fmt: skip
+    export.add_argument("--record", metavar="ID", help="only this record (PDF: the full record)")
+    picked = export.add_argument_group("which preflight records (default: all records)")
+    picked.add_argument("--since", metavar="YYYY-MM-DD", help="sealed on or after this day (UTC)")
+    picked.add_argument("--until", metavar="YYYY-MM-DD", help="sealed on or before this day")
+    picked.add_argument("--staff", help="part of the staff member's name")
+    picked.add_argument("--pupil", help="part of a pupil's name")
+    picked.add_argument(
+        "--verdict", action="append", choices=("pass", "warn", "fail", "error"),
+        help="this verdict (repeatable)",
+    )  # fmt: skip
+    picked.add_argument("--check", metavar="ID", help="records where this check did not pass")
+    picked.add_argument("--overrides-only", action="store_true", help="overridden records only")
+    picked.add_argument("--mode", choices=("staff", "home"), help="staff or home-setup records")
     log_actions.add_parser("sync", help="send queued records to the central journal")
 
     admin = commands.add_parser("admin", help="who may open the review window")

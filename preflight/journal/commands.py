@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from preflight.journal.store import Journal, JournalError, StoredRecord, check_u
 from preflight.journal.sync import sync
 from preflight.journal.verify import verify_journal
 from preflight.journal.views import Integrity, printable, render, row, write_csv
+from preflight.review.queries import ReviewFilter
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
@@ -34,7 +34,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
             return _show(journal, args)
         if args.action == "verify":
             return _verify(journal, args)
-        return _export(journal, Path(args.csv))
+        return _export(journal, args, config)
 
 
 def _chosen_url(args: argparse.Namespace, config: Config) -> str:
@@ -126,29 +126,70 @@ def _verify(journal: Journal, args: argparse.Namespace) -> int:
     return 0 if report.intact else EXIT_FAIL
 
 
-def _export(journal: Journal, path: Path) -> int:
-    if not path.name or path.name in (".", ".."):
-        raise PreflightError(f"export: {str(path)!r} is not a file name")
-    if path.is_symlink() or (path.exists() and not path.is_file()):
-        raise PreflightError(f"export: {path} exists and is not a regular file; choose another")
-    if not path.parent.is_dir():
-        raise PreflightError(f"export: the folder {path.parent} does not exist")
-    integrity = Integrity(verify_journal(journal))
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
-    try:
-        # Records name staff and pupils: the file is for this user only, like the journal.
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as out, journal.snapshot() as conn:
-            count = write_csv((row(r, integrity.of(r)) for r in journal.all_records(conn)), out)
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise PreflightError(f"cannot write {path}: {exc.strerror or exc}") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+def _export(journal: Journal, args: argparse.Namespace, config: Config) -> int:
+    from preflight.review.export import (
+        private_file,
+        write_list_csv,
+        write_list_pdf,
+        write_record_pdf,
+    )
+
+    where = _filter(args)
+    report = verify_journal(journal)
+    if args.record:
+        record_id = _one(journal, args.record).sealed.record_id
+        if args.pdf:
+            write_record_pdf(journal, record_id, Path(args.pdf), config.org.name, report)
+            print(f"record {record_id} written to {args.pdf}")
+            return 0
+        where = None
+    if args.pdf:
+        count = write_list_pdf(journal, where or _everything(), Path(args.pdf), config.org.name,
+                               report)  # fmt: skip
+        print(f"{count} record(s) written to {args.pdf}")
+        return 0
+    path = Path(args.csv)
+    if where is not None:
+        count = write_list_csv(journal, where, path, report)
+    else:  # every record, launches too, oldest first (or the one asked for)
+        integrity = Integrity(report)
+        with private_file(path, "w") as out, journal.snapshot() as conn:
+            records = (
+                r for r in journal.all_records(conn)
+                if not args.record or r.sealed.record_id == record_id
+            )  # fmt: skip
+            count = write_csv((row(r, integrity.of(r)) for r in records), out)
     print(f"{count} record(s) written to {path}")
     return 0
+
+
+def _everything() -> ReviewFilter:
+    return ReviewFilter()
+
+
+def _filter(args: argparse.Namespace) -> ReviewFilter | None:
+    """The review filter the options ask for; None when none was given (everything)."""
+    import datetime as dt
+
+    def day(text: str | None, option: str) -> dt.date | None:
+        if not text:
+            return None
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            raise PreflightError(f"{option}: {text!r} is not a date like 2026-09-01") from None
+
+    where = ReviewFilter(
+        since=day(args.since, "--since"),
+        until=day(args.until, "--until"),
+        staff=args.staff or "",
+        pupil=args.pupil or "",
+        verdicts=frozenset(args.verdict or ()),
+        check=args.check or "",
+        overrides_only=args.overrides_only,
+        mode=args.mode or "",
+    )
+    return None if where == ReviewFilter() else where
 
 
 def _sync(config: Config) -> int:

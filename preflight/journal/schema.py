@@ -49,3 +49,17 @@ outbox = Table(
     Column("attempts", Integer, nullable=False),
     Column("last_error", String(300)),
 )
+
+#: The review index (index.py): one row per record, derived from its envelope; a finding aid
+#: for filters, not evidence.
+record_index = Table(
+    "record_index",
+    metadata,
+    Column("record_id", String(36), primary_key=True),
+    Column("mode", String(16), nullable=False),
+    Column("pupils", String(2000), nullable=False),
+    Column("pupils_fold", String(2000), nullable=False),
+    Column("staff_fold", String(200), nullable=False),
+    Column("problems", String(2000), nullable=False),
+    Column("launched_for", String(36), nullable=False, index=True),
+)

@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from preflight.errors import EXIT_ERROR, PreflightError
-from preflight.journal.schema import device_keys, outbox, records
+from preflight.journal.schema import device_keys, outbox, record_index, records
 from preflight.journal.seal import SealedRecord, chain_link
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -248,8 +248,22 @@ class Journal:
                         )
                     config.attributes["connection"] = conn
                     command.upgrade(config, "head")
+                if not self.read_only:
+                    self._complete_index(conn)
         except CommandError as exc:
             raise JournalError(f"the journal {self.where} cannot be migrated: {exc}") from None
+
+    @staticmethod
+    def _complete_index(conn: Connection) -> None:
+        """Index records written before the review index existed (or by an older version)."""
+        from preflight.journal.index import fill_index
+
+        count = sa.select(sa.func.count())
+        if (
+            conn.execute(count.select_from(records)).scalar_one()
+            != conn.execute(count.select_from(record_index)).scalar_one()
+        ):
+            fill_index(conn)
 
     @staticmethod
     def _revision(conn: Connection) -> str | None:
@@ -319,6 +333,9 @@ class Journal:
                 envelope=s.envelope_text,
             )
         )
+        from preflight.journal.index import index_record
+
+        index_record(conn, stored)
         if queue:
             conn.execute(
                 sa.insert(outbox).values(
