@@ -362,3 +362,118 @@ def run_call(
     signals.done.connect(finish(on_done))
     signals.failed.connect(finish(on_failed))
     QThreadPool.globalInstance().start(_Call(fn, signals))
+
+
+class ReviewWorker(QObject):
+    """The review window's journal work on its own thread: counts, pages, chart figures and
+    exports in the order asked; verification (the whole journal) on a second thread, so a long
+    check of 100,000 signatures never holds up the list. Each answer carries the generation of
+    the request, so the window ignores answers to a filter it has since changed."""
+
+    counted = Signal(int, int)  # generation, total
+    page_ready = Signal(int, int, object)  # generation, offset, list[ReviewRow]
+    figures_ready = Signal(int, object)  # generation, Figures
+    record_ready = Signal(object, object)  # StoredRecord | None, launch StoredRecord | None
+    exported = Signal(str)  # a sentence for the status bar
+    failed = Signal(str)
+
+    def __init__(self, url: str, timeout_s: float) -> None:
+        super().__init__()
+        self._url, self._timeout_s = url, timeout_s
+        self._journal: Any = None
+
+    def _open(self) -> Any:
+        if self._journal is None:
+            from preflight.journal.store import Journal
+
+            self._journal = Journal.open(self._url, timeout_s=self._timeout_s, read_only=True)
+        return self._journal
+
+    @Slot(int, object, str, bool)
+    def query(self, generation: int, where: Any, sort: str, descending: bool) -> None:
+        from preflight.review.queries import count, page
+
+        try:
+            journal = self._open()
+            self.counted.emit(generation, count(journal, where))
+            rows = page(journal, where, sort=sort, descending=descending, limit=200)  # type: ignore[arg-type]
+            self.page_ready.emit(generation, 0, rows)
+        except PreflightError as exc:
+            self.failed.emit(str(exc))
+
+    @Slot(int, object, str, bool, int)
+    def fetch(self, generation: int, where: Any, sort: str, descending: bool, offset: int) -> None:
+        from preflight.review.queries import page
+
+        try:
+            rows = page(self._open(), where, sort=sort, descending=descending,  # type: ignore[arg-type]
+                        offset=offset, limit=200)  # fmt: skip
+            self.page_ready.emit(generation, offset, rows)
+        except PreflightError as exc:
+            self.failed.emit(str(exc))
+
+    @Slot(int, object)
+    def figures(self, generation: int, where: Any) -> None:
+        from preflight.review.queries import figures
+
+        try:
+            self.figures_ready.emit(generation, figures(self._open(), where))
+        except PreflightError as exc:
+            self.failed.emit(str(exc))
+
+    @Slot(str)
+    def record(self, record_id: str) -> None:
+        from preflight.review.queries import launch_of, stored_records
+
+        try:
+            journal = self._open()
+            found = stored_records(journal, [record_id]).get(record_id)
+            self.record_ready.emit(found, launch_of(journal, record_id) if found else None)
+        except PreflightError as exc:
+            self.failed.emit(str(exc))
+
+    @Slot(object)
+    def export(self, job: Any) -> None:
+        """`job(journal)` writes a file and returns a sentence saying what it wrote."""
+        try:
+            self.exported.emit(job(self._open()))
+        except PreflightError as exc:
+            self.failed.emit(str(exc))
+
+    @Slot()
+    def close(self) -> None:
+        if self._journal is not None:
+            self._journal.close()
+            self._journal = None
+
+
+class ReviewThreads(QObject):
+    """Starts the review worker on its thread; `stop()` closes the journal and joins it."""
+
+    query_requested = Signal(int, object, str, bool)
+    fetch_requested = Signal(int, object, str, bool, int)
+    figures_requested = Signal(int, object)
+    record_requested = Signal(str)
+    export_requested = Signal(object)
+    close_requested = Signal()
+
+    def __init__(self, worker: ReviewWorker) -> None:
+        super().__init__()
+        self.worker = worker
+        self._thread = QThread()
+        self._thread.setObjectName("preflight-review")
+        worker.moveToThread(self._thread)
+        self.query_requested.connect(worker.query)
+        self.fetch_requested.connect(worker.fetch)
+        self.figures_requested.connect(worker.figures)
+        self.record_requested.connect(worker.record)
+        self.export_requested.connect(worker.export)
+        self.close_requested.connect(worker.close)
+        self._thread.start()
+
+    def stop(self, timeout_ms: int = 15000) -> None:
+        if not self._thread.isRunning():
+            return
+        self.close_requested.emit()
+        self._thread.quit()
+        self._thread.wait(timeout_ms)

@@ -50,6 +50,18 @@ class Integrity:
     def __init__(self, report: VerifyReport) -> None:
         self._bad = {d.device_id: d.first_bad for d in report.devices if d.first_bad}
         self._ok = frozenset().union(*(d.verified for d in report.devices))
+        self._ok_ids = frozenset(record_id for record_id, _ in self._ok)
+
+    def of_place(self, record_id: str, device_id: str, seq: int) -> str:
+        """As `of()`, for a listed row (its id and place in its device's chain)."""
+        if record_id in self._ok_ids:
+            return "verified"
+        bad = self._bad.get(device_id)
+        if bad is not None and (bad.record_id, bad.seq) == (record_id, seq):
+            return f"{bad.problem}: {bad.detail}"
+        if bad is not None:
+            return "unverified: an earlier record of this device is not intact"
+        return "unverified: it was not in the journal when it was checked"
 
     def of(self, stored: StoredRecord) -> str:
         s = stored.sealed

@@ -60,15 +60,17 @@ def _preflight(rng: random.Random, when: dt.datetime) -> PreflightRecord:
     checks, overrides = [], []
     for check in CHECKS:
         roll = rng.random()
+        # Most preflights pass: about three in four pass every check.
         status = (
-            "pass" if roll < 0.9 else "warn" if roll < 0.95 else "fail" if roll < 0.985 else "error"
-        )
+            "pass" if roll < 0.97 else "warn" if roll < 0.985 else "fail" if roll < 0.996
+            else "error"
+        )  # fmt: skip
         findings = ()
         if status in ("warn", "fail"):
             findings = (Finding("window" if check.startswith("desktop") else "person",
                                 status, f"{check} finding", details={"category": "test"}),)  # fmt: skip
         checks.append(CheckResult(id=check, status=status, summary=check, findings=findings))
-        if status == "fail" and rng.random() < 0.3:
+        if status == "fail" and rng.random() < 0.4:
             overrides.append(Override(check, "Agreed with the DSL beforehand", "Head of SEN"))
     return PreflightRecord(
         who=Person(staff, f"{staff.split()[0].lower()}@school.example",
