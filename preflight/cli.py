@@ -115,6 +115,22 @@ def _build_parser() -> argparse.ArgumentParser:
     picked.add_argument("--mode", choices=("staff", "home"), help="staff or home-setup records")
     log_actions.add_parser("sync", help="send queued records to the central journal")
 
+    confirmation = commands.add_parser(
+        "confirmation", help="a home set-up's confirmation of understanding (PDF)"
+    )
+    confirm_actions = confirmation.add_subparsers(
+        dest="action", required=True, parser_class=_Parser
+    )
+    check_pdf = confirm_actions.add_parser(
+        "verify", parents=[where], help="check a confirmation a parent or carer sent"
+    )
+    check_pdf.add_argument("pdf", help="the confirmation PDF")
+    write_pdf = confirm_actions.add_parser(
+        "write", parents=[where], help="write the confirmation of a home set-up record again"
+    )
+    write_pdf.add_argument("--record", required=True, metavar="ID", help="the record id")
+    write_pdf.add_argument("--pdf", required=True, metavar="FILE", help="PDF file to write")
+
     admin = commands.add_parser("admin", help="who may open the review window")
     admin_actions = admin.add_subparsers(dest="action", required=True, parser_class=_Parser)
     add = admin_actions.add_parser(
@@ -250,6 +266,12 @@ def _cmd_log(args: argparse.Namespace) -> int:
     return commands.run(args, load_config(args.config))
 
 
+def _cmd_confirmation(args: argparse.Namespace) -> int:
+    from preflight.journal import commands
+
+    return commands.confirmation(args, load_config(args.config))
+
+
 def _cmd_admin(args: argparse.Namespace) -> int:
     from preflight.review.access import ReviewerError, ReviewerStore, reviewers_path
 
@@ -300,6 +322,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "config": _cmd_config,
         "log": _cmd_log,
         "admin": _cmd_admin,
+        "confirmation": _cmd_confirmation,
     }
     try:
         return handlers[args.command](args)

@@ -20,6 +20,7 @@ from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -81,6 +82,7 @@ class KioskWindow(QMainWindow):
     """
 
     record_sealed = Signal(object)  # SealedRecord
+    confirmation_saved = Signal(str)  # the PDF's path
     launched = Signal(str)  # the link that was opened
 
     def __init__(
@@ -218,6 +220,7 @@ class KioskWindow(QMainWindow):
         self.sign.sign_requested.connect(self._on_sign_requested)
         self.launch.launch_requested.connect(self._on_launch_requested)
         self.launch.restart_requested.connect(self._restart)
+        self.launch.confirmation_requested.connect(self._on_confirmation_requested)
         session = self.session
         for edit in (self.who.name, self.who.email, session.pupils, session.group, session.link):
             edit.returnPressed.connect(self._on_next)
@@ -646,6 +649,38 @@ class KioskWindow(QMainWindow):
             )
 
         run_call(commit, done, failed)
+
+    def _on_confirmation_requested(self) -> None:
+        sealed, recorder = self.sealed, self._recorder
+        if sealed is None or recorder is None:
+            return
+        name = f"confirmation-{sealed.created_utc[:10]}-{sealed.record_id[:8]}.pdf"
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save the confirmation", str(Path.home() / name), "PDF files (*.pdf)"
+        )
+        if path:
+            self.save_confirmation(Path(path))
+
+    def save_confirmation(self, path: Path) -> None:
+        """Write the home set-up's confirmation of understanding (on the thread pool)."""
+        from preflight.journal.confirmation import write_confirmation
+
+        sealed, recorder, school = self.sealed, self._recorder, self.config.org.name
+        if sealed is None or recorder is None:
+            return
+        public = recorder.key.public_b64
+
+        def done(_: Any) -> None:
+            self.launch.status.setText(
+                f"The confirmation is saved as {path}. Send it to {school}; they can check "
+                "that it is genuine."
+            )
+            self.confirmation_saved.emit(str(path))
+
+        def failed(exc: BaseException) -> None:
+            self.launch.status.setText(f"The confirmation could not be saved: {exc}")
+
+        run_call(lambda: write_confirmation(sealed, public, path, school), done, failed)
 
     def _set_sealing(self, sealing: bool) -> None:
         self._sealing = sealing

@@ -643,6 +643,7 @@ class LaunchPage(Page):
     title = "Launch"
     launch_requested = Signal()
     restart_requested = Signal()
+    confirmation_requested = Signal()
 
     def __init__(self) -> None:
         super().__init__()
@@ -658,17 +659,26 @@ class LaunchPage(Page):
         self.launch.setAccessibleName("Open the Teams meeting")
         self.restart = QPushButton("Start a &new preflight")
         self.restart.setAccessibleName("Start a new preflight")
+        self.confirmation = QPushButton("&Save the confirmation for the school (PDF)…")
+        self.confirmation.setAccessibleName("Save the confirmation of understanding as a PDF")
+        self.confirmation.hide()
         row.addWidget(self.launch)
+        row.addWidget(self.confirmation)
         row.addWidget(self.restart)
         row.addStretch(1)
         layout.addLayout(row)
         layout.addStretch(1)
         self.launch.clicked.connect(self.launch_requested)
         self.restart.clicked.connect(self.restart_requested)
+        self.confirmation.clicked.connect(self.confirmation_requested)
 
     def set_home(self) -> None:
-        """A home set-up opens no meeting: it is a record for the school."""
+        """A home set-up opens no meeting: it is a record for the school, and ends with a
+        printable confirmation of understanding the parent or carer sends to it."""
         self.launch.hide()
+        self.confirmation.show()
 
     def first_focus(self) -> QWidget:
-        return self.restart if self.launch.isHidden() else self.launch
+        if self.launch.isHidden():
+            return self.confirmation
+        return self.launch

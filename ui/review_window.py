@@ -259,6 +259,7 @@ class ReviewWindow(QMainWindow):
         self.filter = ReviewFilter()
         self.sort_key, self.descending = "date", True
         self.report: VerifyReport | None = None
+        self.integrity: Integrity | None = None
         self.verify_seconds: float | None = None
         self.opened_at = time.monotonic()
         self.first_page_seconds: float | None = None
@@ -439,17 +440,19 @@ class ReviewWindow(QMainWindow):
     def _verify(self) -> None:
         url, started = self.url, time.monotonic()
 
-        def verify() -> VerifyReport:
+        def verify() -> tuple[VerifyReport, Integrity]:
             from preflight.journal.store import Journal
             from preflight.journal.verify import verify_journal
 
             with Journal.open(url, read_only=True) as journal:
-                return verify_journal(journal)
+                report = verify_journal(journal)
+            return report, Integrity(report)  # its lookup sets are built here, not on the GUI
 
-        def done(report: VerifyReport) -> None:
+        def done(answer: tuple[VerifyReport, Integrity]) -> None:
+            report, self.integrity = answer
             self.verify_seconds = time.monotonic() - started
             self.report = report
-            self.model.set_integrity(Integrity(report))
+            self.model.set_integrity(self.integrity)
             intact = report.intact
             colour = status_colour("pass" if intact else "fail").name()
             mark = STATUSES["pass" if intact else "fail"]
@@ -507,7 +510,7 @@ class ReviewWindow(QMainWindow):
         if stored is None:
             self.record_view.setHtml("<p>This record is no longer in the journal.</p>")
             return
-        self.record_view.setHtml(record_html(stored, launch, self.report))
+        self.record_view.setHtml(record_html(stored, launch, self.integrity))
 
     def _export(self, what: str) -> None:
         suffix = "CSV files (*.csv)" if what == "csv" else "PDF files (*.pdf)"
@@ -557,13 +560,13 @@ def _integrity_status(state: str) -> str:
 
 
 def record_html(
-    stored: StoredRecord, launch: StoredRecord | None, report: VerifyReport | None
+    stored: StoredRecord, launch: StoredRecord | None, checked: Integrity | None
 ) -> str:
     """One record in plain words, its integrity first (a mark and words, never colour alone)."""
-    if report is None:
+    if checked is None:
         integrity, banner = "being checked", ("running", "Integrity is being checked…")
     else:
-        integrity = Integrity(report).of(stored)
+        integrity = checked.of(stored)
         status = _integrity_status(integrity)
         banner = {
             "pass": ("pass", "Integrity: verified - signature and chain link intact"),

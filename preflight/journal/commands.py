@@ -127,12 +127,8 @@ def _verify(journal: Journal, args: argparse.Namespace) -> int:
 
 
 def _export(journal: Journal, args: argparse.Namespace, config: Config) -> int:
-    from preflight.review.export import (
-        private_file,
-        write_list_csv,
-        write_list_pdf,
-        write_record_pdf,
-    )
+    from preflight.pdf import private_file
+    from preflight.review.export import write_list_csv, write_list_pdf, write_record_pdf
 
     where = _filter(args)
     report = verify_journal(journal)
@@ -207,3 +203,42 @@ def _sync(config: Config) -> int:
         raise JournalError(f"{where}: {result.line()}")
     print(f"{where}: {result.line()}")
     return EXIT_FAIL if result.conflicts else 0
+
+
+def confirmation(args: argparse.Namespace, config: Config) -> int:
+    """`preflight confirmation verify FILE` and `preflight confirmation write --record ID`."""
+    from preflight.journal.confirmation import verify_confirmation, write_confirmation
+
+    if args.action == "verify":
+        path = Path(args.pdf)
+        if not path.is_file():
+            raise PreflightError(f"there is no file {path}")
+        given = bool(args.journal or args.central)
+        if given:
+            with Journal.open(_chosen_url(args, config), timeout_s=config.journal.timeout_s,
+                              read_only=True) as journal:  # fmt: skip
+                found = verify_confirmation(path, journal)
+        else:
+            found = verify_confirmation(path)
+        print(printable(
+            f"GENUINE: signed by {found.signed_name} ({found.role}) for "
+            f"{', '.join(found.pupils) or '-'} on {found.signed_utc}; record {found.record_id}"
+        ))  # fmt: skip
+        print(printable(f"  checks passed: {', '.join(found.passed) or 'none'}"))
+        if found.not_passed:
+            print(printable(f"  checks not passed: {', '.join(found.not_passed)}"))
+        print(printable(f"  points confirmed: {', '.join(found.affirmed) or 'none'}"))
+        for note in found.journal_notes:
+            print(printable(f"  {note}"))
+        if not given:
+            print("  (give --central or --journal to look for the record in the school's journal)")
+        return 0
+    with Journal.open(_chosen_url(args, config), timeout_s=config.journal.timeout_s,
+                      read_only=True) as journal:  # fmt: skip
+        stored = _one(journal, args.record)
+        key = journal.keys().get(stored.sealed.key_id)
+        if key is None:
+            raise PreflightError("the device key of this record is not in the journal")
+        write_confirmation(stored.sealed, key.public_key, Path(args.pdf), config.org.name)
+    print(f"confirmation of record {stored.sealed.record_id} written to {args.pdf}")
+    return 0

@@ -1,66 +1,20 @@
 """Exports for leadership: the filtered list as CSV, and PDF reports of the list or of one record,
-each with the school's name, the policy version and the integrity status. No Qt (fpdf2).
-
-Files are written whole to a temporary name and renamed, readable by their owner only: they
-name staff and pupils, like the journal.
-"""
+each with the school's name, the policy version and the integrity status. No Qt (fpdf2)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import os
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from preflight.errors import PreflightError
 from preflight.journal.store import Journal, StoredRecord
 from preflight.journal.verify import VerifyReport, verify_journal
 from preflight.journal.views import Integrity, render, row, write_csv
+from preflight.pdf import ExportError, PdfReport, private_file
 from preflight.review.queries import ReviewFilter, iter_rows, launch_of, stored_records
 
 #: A list report stops at this many rows (about 100 pages); the CSV has them all.
 PDF_MAX_ROWS = 5000
-_FONT_FILES = [
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",  # Debian/Ubuntu: fonts-dejavu-core
-    "/usr/share/fonts/dejavu/DejaVuSans.ttf",  # Fedora
-    "/usr/share/fonts/TTF/DejaVuSans.ttf",  # Arch
-    "C:\\Windows\\Fonts\\arial.ttf",
-    "/System/Library/Fonts/Supplemental/Arial Unicode.ttf",
-    "/Library/Fonts/Arial Unicode.ttf",
-]
-
-
-class ExportError(PreflightError):
-    """The export cannot be written (the reason names the file or what is missing)."""
-
-
-@contextmanager
-def private_file(path: Path, mode: str) -> Iterator[IO[Any]]:
-    if not path.name or path.name in (".", ".."):
-        raise ExportError(f"export: {str(path)!r} is not a file name")
-    if path.is_symlink() or (path.exists() and not path.is_file()):
-        raise ExportError(f"export: {path} exists and is not a regular file; choose another")
-    if not path.parent.is_dir():
-        raise ExportError(f"export: the folder {path.parent} does not exist")
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        out: IO[Any]
-        if "b" in mode:
-            out = os.fdopen(fd, "wb")
-        else:
-            out = os.fdopen(fd, "w", newline="", encoding="utf-8")
-        with out:
-            yield out
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def integrity_line(report: VerifyReport) -> str:
@@ -103,96 +57,6 @@ def _full_rows(
     yield from flush()
 
 
-def _font_file() -> str:
-    for candidate in _FONT_FILES:
-        if Path(candidate).is_file():
-            return candidate
-    raise ExportError(
-        "no font for PDF reports was found (Debian/Ubuntu: apt-get install fonts-dejavu-core)"
-    )
-
-
-class _Report:
-    """An A4 report: the school's name and a title on every page, then lines and tables."""
-
-    def __init__(self, school: str, title: str) -> None:
-        from fpdf import FPDF
-
-        pdf = FPDF(orientation="P", unit="mm", format="A4")
-        pdf.set_auto_page_break(auto=True, margin=15)
-        font = _font_file()
-        pdf.add_font("body", "", font)
-        pdf.set_title(f"{school}: {title}")
-        pdf.set_creator("Session Preflight")
-        self.pdf, self.school, self.title = pdf, school, title
-        generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-
-        def header() -> None:
-            pdf.set_font("body", size=9)
-            pdf.set_text_color(90, 90, 90)
-            pdf.cell(0, 5, f"{school} - {title}", new_x="LMARGIN", new_y="NEXT")
-            pdf.cell(
-                0, 5, f"Session Preflight, generated {generated}, page {pdf.page_no()}",
-                new_x="LMARGIN", new_y="NEXT",
-            )  # fmt: skip
-            pdf.set_text_color(0, 0, 0)
-            pdf.ln(3)
-
-        pdf.header = header  # type: ignore[method-assign]
-        pdf.add_page()
-
-    def heading(self, text: str) -> None:
-        self.pdf.set_font("body", size=15)
-        self.pdf.multi_cell(0, 8, _safe(text), new_x="LMARGIN", new_y="NEXT")
-        self.pdf.ln(2)
-
-    def line(
-        self, text: str, size: float = 10, bold_colour: tuple[int, int, int] | None = None
-    ) -> None:
-        self.pdf.set_font("body", size=size)
-        if bold_colour:
-            self.pdf.set_text_color(*bold_colour)
-        self.pdf.multi_cell(0, size * 0.5, _safe(text), new_x="LMARGIN", new_y="NEXT")
-        self.pdf.set_text_color(0, 0, 0)
-
-    def table(self, headings: list[str], widths: list[float], rows: Iterable[list[str]]) -> None:
-        pdf = self.pdf
-        pdf.set_font("body", size=8)
-
-        def head() -> None:
-            pdf.set_fill_color(225, 230, 240)
-            for text, width in zip(headings, widths, strict=True):
-                pdf.cell(width, 6, text, border=1, fill=True)
-            pdf.ln()
-
-        head()
-        for cells in rows:
-            if pdf.will_page_break(5):
-                pdf.add_page()
-                head()
-            for text, width in zip(cells, widths, strict=True):
-                pdf.cell(width, 5, _fit(pdf, _safe(text), width), border=1)
-            pdf.ln()
-
-    def save(self, path: Path) -> None:
-        data = bytes(self.pdf.output())
-        with private_file(path, "wb") as out:
-            out.write(data)
-
-
-def _safe(text: str) -> str:
-    """No control characters (a name cannot break a line or the layout)."""
-    return "".join(" " if ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 else ch for ch in text)
-
-
-def _fit(pdf: Any, text: str, width: float) -> str:
-    if pdf.get_string_width(text) <= width - 2:
-        return text
-    while text and pdf.get_string_width(text + "...") > width - 2:
-        text = text[:-1]
-    return text + "..."
-
-
 def describe_filter(where: ReviewFilter) -> str:
     parts = []
     if where.since or where.until:
@@ -220,7 +84,7 @@ def write_list_pdf(
     """A PDF of the filtered list (up to PDF_MAX_ROWS rows); returns the rows listed."""
     report = report or verify_journal(journal)
     integrity = Integrity(report)
-    doc = _Report(school, "preflight records")
+    doc = PdfReport(school, "preflight records")
     doc.heading(f"Preflight records - {school}")
     doc.line(f"Filter: {describe_filter(where)}")
     doc.line(integrity_line(report), bold_colour=None if report.intact else (170, 0, 0))
@@ -261,7 +125,7 @@ def write_record_pdf(
     if found is None:
         raise ExportError(f"no record {record_id} in {journal.where}")
     integrity = Integrity(report or verify_journal(journal)).of(found)
-    doc = _Report(school, f"record {record_id[:8]}")
+    doc = PdfReport(school, f"record {record_id[:8]}")
     r = row(found, integrity)
     doc.heading(
         f"Preflight record - {r['staff'] or '?'}, {r['sealed_utc'][:16].replace('T', ' ')} UTC"

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from preflight.config import load_config
+from preflight.journal.confirmation import verify_confirmation
 from tests.session import ics_samples as ics
 from ui.kiosk_window import KioskWindow
 
@@ -163,5 +164,16 @@ def test_a_parent_home_set_up_is_signed_for_the_pupil_with_the_parents_items(
         assert "code_of_conduct_understood" in [a["id"] for a in payload["attestations"]]
         assert window.index == 5 and window.launch.launch.isHidden()
         assert "Home set-up record" in window.launch.status.text()
+        # The set-up ends with the printable confirmation of understanding for the school.
+        assert window.launch.confirmation.isVisible()
+        pdf = tmp_path / "confirmation.pdf"
+        with qtbot.waitSignal(window.confirmation_saved, timeout=30_000):
+            window.save_confirmation(pdf)
+        found = verify_confirmation(pdf)
+        assert (found.signed_name, found.role, found.pupils) == (
+            "Pat Bloggs", "parent-carer", ("Joe Bloggs",),
+        )  # fmt: skip
+        assert "camera.people" in found.passed
+        assert "code_of_conduct_understood" in found.affirmed
     finally:
         window.close()
