@@ -19,6 +19,7 @@ import desktop_bench
 import documents_bench
 import journal_bench
 import kiosk_stall_bench
+import review_bench
 import scan_timing
 import screen_bench
 import timetable_bench
@@ -53,6 +54,8 @@ def main() -> None:
     (out / "journal.json").write_text(json.dumps({**journal, "large": journal_big}, indent=2))
     timetable = timetable_bench.run()
     (out / "timetable.json").write_text(json.dumps(timetable, indent=2))
+    review = [review_bench.run_backend(b, 100_000) for b in ("sqlite", "postgresql")]
+    (out / "review.json").write_text(json.dumps({"runs": review}, indent=2))
     header = (
         f"Measured {datetime.now(UTC):%Y-%m-%d} on {platform.machine()}, "
         f"{platform.python_implementation()} {platform.python_version()}, "
@@ -69,6 +72,7 @@ def main() -> None:
             kiosk_stall_bench.markdown(kiosk),
             journal_bench.markdown(journal, journal_big),
             timetable_bench.markdown(timetable),
+            review_bench.markdown(review),
         ]
     )  # type: ignore[arg-type]
     (out / "summary.md").write_text(text + "\n")

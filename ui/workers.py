@@ -417,7 +417,7 @@ class ReviewWorker(QObject):
         from preflight.review.queries import figures
 
         try:
-            self.figures_ready.emit(generation, figures(self._open(), where))
+            self.figures_ready.emit(generation, figures(self._open(), where, top=50))
         except PreflightError as exc:
             self.failed.emit(str(exc))
 
