@@ -85,6 +85,8 @@ def main(out: Path, records: int) -> None:
     window.table.selectRow(0)
     settle(1.0)
     window.grab().save(str(out / "review-3-overrides.png"))
+    window.overrides_only.setChecked(False)  # the charts over every record
+    settle(1.5)
     window.tabs.setCurrentIndex(1)
     settle(1.0)
     window.grab().save(str(out / "review-4-charts.png"))
