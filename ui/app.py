@@ -57,26 +57,33 @@ def configure_runtime() -> None:
     sys.setswitchinterval(0.001)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = parse(sys.argv[1:] if argv is None else argv)
+def start_qt(prog: str, name: str, scheme: str, headless_hint: str) -> QApplication | None:
+    """The application object, themed and with the runtime settings the windows need; None (and
+    a one-line reason on stderr) where there is no display to show a window on."""
     if (
         sys.platform.startswith("linux")
         and not os.environ.get("QT_QPA_PLATFORM")
         and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     ):
-        print(
-            "preflight-kiosk: no display here (DISPLAY is not set): start it from the desktop "
-            "session; `preflight check` runs the same checks on the command line",
-            file=sys.stderr,
-        )
-        return 2
+        print(f"{prog}: no display here (DISPLAY is not set): start it from the desktop "
+              f"session; {headless_hint}", file=sys.stderr)  # fmt: skip
+        return None
     configure_runtime()
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
-    app.setApplicationName("Session Preflight")
-    theme.forced_scheme = None if args.theme == "system" else args.theme
+    app.setApplicationName(name)
+    theme.forced_scheme = None if scheme == "system" else scheme
     apply_theme(app)
     app.styleHints().colorSchemeChanged.connect(lambda _scheme: apply_theme(app))
+    return app
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse(sys.argv[1:] if argv is None else argv)
+    app = start_qt("preflight-kiosk", "Session Preflight", args.theme,
+                   "`preflight check` runs the same checks on the command line")  # fmt: skip
+    if app is None:
+        return 2
     try:
         config = load_config(args.config)
     except PreflightError as exc:

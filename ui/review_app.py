@@ -7,21 +7,18 @@ has no way into it.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from preflight.config import load_config
 from preflight.errors import PreflightError
 from preflight.journal import local_url
 from preflight.journal.store import describe_url
 from preflight.review.access import ReviewerStore, reviewers_path
-from ui import theme
-from ui.app import configure_runtime
+from ui.app import start_qt
 from ui.review_window import ReviewLogin, ReviewWindow
-from ui.theme import apply_theme
 
 
 def parse(argv: Sequence[str]) -> argparse.Namespace:
@@ -38,20 +35,10 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse(sys.argv[1:] if argv is None else argv)
-    if (
-        sys.platform.startswith("linux")
-        and not os.environ.get("QT_QPA_PLATFORM")
-        and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-    ):
-        print("preflight-review: no display here (DISPLAY is not set); `preflight log` reads "
-              "the journal on the command line", file=sys.stderr)  # fmt: skip
+    app = start_qt("preflight-review", "Session Preflight review", args.theme,
+                   "`preflight log` reads the journal on the command line")  # fmt: skip
+    if app is None:
         return 2
-    configure_runtime()
-    existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
-    app.setApplicationName("Session Preflight review")
-    theme.forced_scheme = None if args.theme == "system" else args.theme
-    apply_theme(app)
     try:
         config = load_config(args.config)
         store = ReviewerStore(reviewers_path(config))

@@ -5,9 +5,6 @@ when the signed record inside, or the printed words, were changed. Real keys, re
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,8 +19,8 @@ from preflight.journal.confirmation import (
 )
 from preflight.journal.store import Journal, StoredRecord
 from preflight.review.queries import ReviewFilter, page, stored_records
-from tests.conftest import ROOT
 from tests.review.journal_gen import generate
+from tests.test_cli import run
 
 SCHOOL = "Oakfield Primary School"
 
@@ -123,29 +120,22 @@ def test_a_genuine_confirmation_not_yet_in_the_schools_journal_says_so(
     assert "not registered" in found.journal_notes[1]
 
 
-def _preflight(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "preflight", *args], capture_output=True, text=True, cwd=ROOT,
-        env=os.environ.copy(), timeout=120,
-    )  # fmt: skip
-
-
 def test_the_command_line_writes_and_verifies_with_exit_codes(
     journal: Journal, tmp_path: Path
 ) -> None:
     stored, _ = _record(journal, "home")
     url = journal.url
     pdf = tmp_path / "again.pdf"
-    done = _preflight("confirmation", "write", "--journal", url, "--record",
+    done = run("confirmation", "write", "--journal", url, "--record",
                       stored.sealed.record_id[:12], "--pdf", str(pdf))  # fmt: skip
     assert done.returncode == 0, done.stderr
-    ok = _preflight("confirmation", "verify", "--journal", url, str(pdf))
+    ok = run("confirmation", "verify", "--journal", url, str(pdf))
     assert ok.returncode == 0 and ok.stdout.startswith("GENUINE") and "unchanged" in ok.stdout
     attached = json.loads(PdfReader(pdf).attachments[ATTACHMENT][0])
     attached["envelope"] = attached["envelope"].replace('"mode":"home"', '"mode":"staff"')
     _swap_attachment(pdf, tmp_path / "edited.pdf", json.dumps(attached).encode())
-    bad = _preflight("confirmation", "verify", str(tmp_path / "edited.pdf"))
+    bad = run("confirmation", "verify", str(tmp_path / "edited.pdf"))
     assert bad.returncode == 3 and "changed after it was signed" in bad.stderr
     (tmp_path / "junk.pdf").write_bytes(b"%PDF-1.4 not really")
-    junk = _preflight("confirmation", "verify", str(tmp_path / "junk.pdf"))
+    junk = run("confirmation", "verify", str(tmp_path / "junk.pdf"))
     assert junk.returncode == 2 and len(junk.stderr.strip().splitlines()) == 1

@@ -6,10 +6,7 @@ NOT INTACT. `preflight log export --pdf` does the same from the command line."""
 from __future__ import annotations
 
 import csv
-import os
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,8 +16,8 @@ from pypdf import PdfReader
 from preflight.journal.store import Journal
 from preflight.review.export import write_list_csv, write_list_pdf, write_record_pdf
 from preflight.review.queries import ReviewFilter
-from tests.conftest import ROOT
 from tests.review.journal_gen import generate
+from tests.test_cli import run
 
 SCHOOL = "Oakfield Primary School"
 
@@ -121,34 +118,27 @@ def test_an_intact_record_pdf_shows_the_checks_and_the_launch(
     assert row.staff in text and "camera.people" in text and "consent_on_file" in text
 
 
-def _preflight(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "preflight", *args], capture_output=True, text=True, cwd=ROOT,
-        env=os.environ.copy(), timeout=120,
-    )  # fmt: skip
-
-
 def test_log_export_pdf_and_filtered_csv_from_the_command_line(
     journal_path: Path, tmp_path: Path
 ) -> None:
     config = tmp_path / "school.toml"
     config.write_text(f'[org]\nname = "{SCHOOL}"\n')
     url = f"sqlite:///{journal_path}"
-    done = _preflight(
+    done = run(
         "--config", str(config), "log", "export", "--journal", url, "--pdf",
         str(tmp_path / "home.pdf"), "--mode", "home", "--since", "2026-01-01",
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     text = _text(tmp_path / "home.pdf")
     assert SCHOOL in text and "mode: home" in text
-    done = _preflight(
+    done = run(
         "--config", str(config), "log", "export", "--journal", url, "--csv",
         str(tmp_path / "home.csv"), "--mode", "home",
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     with (tmp_path / "home.csv").open(newline="", encoding="utf-8") as f:
         assert {r["mode"] for r in csv.DictReader(f)} == {"home"}
-    bad = _preflight("log", "export", "--journal", url, "--pdf", str(tmp_path / "x.pdf"),
+    bad = run("log", "export", "--journal", url, "--pdf", str(tmp_path / "x.pdf"),
                      "--since", "yesterday")  # fmt: skip
     assert bad.returncode == 2 and "--since" in bad.stderr
     assert len(bad.stderr.strip().splitlines()) == 1
