@@ -30,43 +30,6 @@ class UsageError(PreflightError):
     """A command-line value that cannot be used (exit 2)."""
 
 
-def add_arguments(parser: argparse.ArgumentParser, modes: tuple[str, ...]) -> None:
-    parser.add_argument(
-        "--camera", default="camera:0", help="camera:N, a video, an image or a folder (camera:0)"
-    )
-    parser.add_argument("--no-desktop", action="store_true", help="skip the desktop checks")
-    parser.add_argument(
-        "--no-session", action="store_true", help="skip the timetable and invitation checks"
-    )
-    parser.add_argument("--timetable", metavar="FILE.ics", help="timetable (default from config)")
-    parser.add_argument(
-        "--at", metavar="2026-11-24T10:05", help="check the session for this moment (default: now)"
-    )
-    parser.add_argument("--json", action="store_true", help="print the report as JSON on stdout")
-    parser.add_argument(
-        "--seconds", type=float, help="scan window in seconds (default from config)"
-    )
-    parser.add_argument(
-        "--fps", type=float, help="frames analysed per second (default from config)"
-    )
-    parser.add_argument("--mode", choices=modes, default="staff", help="who is at the device")
-    parser.add_argument(
-        "--policy", help="policy pack id or file (default: org.policy; see `preflight policy list`)"
-    )
-    sign = parser.add_argument_group("sealing a record (nothing is written without --sign)")
-    sign.add_argument("--sign", metavar="FULL NAME", help="sign and seal a record in the journal")
-    sign.add_argument(
-        "--attest", metavar="ID[,ID...]|all", help="the attestation items affirmed (all needed)"
-    )
-    sign.add_argument("--email", help="the signer's school email (default: staff.email)")
-    sign.add_argument("--role", choices=("staff", "pupil", "parent-carer"), help="signer's role")
-    sign.add_argument("--pupil", action="append", default=[], help="a pupil's name (repeatable)")
-    sign.add_argument("--group", help="the class or group, instead of pupils' names")
-    sign.add_argument("--start", help="scheduled start, e.g. 2026-11-24T10:00 (local time)")
-    sign.add_argument("--end", help="scheduled end, e.g. 2026-11-24T10:30 (local time)")
-    sign.add_argument("--teams-link", help="the Teams meeting join link")
-
-
 def run(args: argparse.Namespace, config: Config) -> int:
     pack = pack_in_force(config, args.policy)
     mode: Mode = args.mode
