@@ -8,6 +8,7 @@ journal of 100,000 records opens as fast as a small one.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import html
 import time
@@ -549,6 +550,11 @@ class ReviewWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.threads.stop()
+        worker = self.threads.worker
+        for signal in (worker.counted, worker.page_ready, worker.figures_ready,
+                       worker.record_ready, worker.exported, worker.failed):  # fmt: skip
+            with contextlib.suppress(RuntimeError, TypeError):
+                signal.disconnect()
         super().closeEvent(event)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,6 +18,16 @@ from tests.scenes import PersonSpec, SceneSpec, build_scene
 from tests.scenes.builder import save_frames
 
 TEAMS_LINK = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_abc%40thread.v2/0"
+
+
+@pytest.fixture(autouse=True)
+def collect_windows_on_the_gui_thread() -> Iterator[None]:
+    """A closed window and the lambdas its buttons are connected to form reference cycles. If a
+    worker thread's garbage collection freed them, Qt objects would be destroyed off the GUI
+    thread (a segmentation fault, seen once on CI). Collect them here, on the GUI thread, after
+    pytest-qt has closed each test's widgets."""
+    yield
+    gc.collect()
 
 
 @pytest.fixture(scope="session")
