@@ -57,7 +57,7 @@ def _measure(scans: int, desktop: bool = True) -> dict[str, float]:
 
     from preflight.config import load_config
     from tests.desktop.gnome import gnome_env, set_wallpaper
-    from ui.app import collect_garbage_on_gui_thread, configure_runtime
+    from ui.app import configure_runtime
     from ui.kiosk_window import KioskWindow
     from ui.theme import apply_theme
 
@@ -72,7 +72,6 @@ def _measure(scans: int, desktop: bool = True) -> dict[str, float]:
     config.write_text('[staff]\nname = "Grace Hopper"\nemail = "grace@school.example"\n')
     configure_runtime()  # as main.py does
     app = QApplication(sys.argv[:1])
-    collect_garbage_on_gui_thread(app)  # as the app does
     apply_theme(app)
     window = KioskWindow(load_config(config), camera=str(clip), desktop_checks=desktop)
     window.resize(1280, 800)

@@ -52,12 +52,11 @@ def run_backend(backend: str, records: int) -> dict[str, object]:
     from preflight.journal.store import Journal
     from preflight.review.access import Reviewer
     from tests.review.journal_gen import generate
-    from ui.app import collect_garbage_on_gui_thread, configure_runtime
+    from ui.app import configure_runtime
     from ui.review_window import ReviewWindow
 
     configure_runtime()  # as the review app does (1 ms thread switches)
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    collect_garbage_on_gui_thread(app)  # type: ignore[arg-type]
     tmp = Path(tempfile.mkdtemp(prefix="pf-review-bench-"))
     os.environ["PREFLIGHT_DATA_DIR"] = str(tmp / "data")
     config_file = tmp / "school.toml"

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import gc
-import itertools
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from preflight.config import load_config, resolve_config_path
@@ -60,21 +57,6 @@ def configure_runtime() -> None:
     sys.setswitchinterval(0.001)
 
 
-def collect_garbage_on_gui_thread(app: QApplication, interval_ms: int = 1000) -> QTimer:
-    """Python's cycle collector runs in whichever thread happens to allocate. A closed dialog
-    and the lambdas its signals call form reference cycles; freed by a worker thread's
-    collection, Qt objects would be destroyed off the GUI thread, which crashes. So automatic
-    collection is off and the GUI thread collects on a timer: the young generations every
-    second, everything every half minute."""
-    gc.disable()
-    ticks = itertools.count(1)
-    timer = QTimer(app)
-    timer.setInterval(interval_ms)
-    timer.timeout.connect(lambda: gc.collect(2 if next(ticks) % 30 == 0 else 1))
-    timer.start()
-    return timer
-
-
 def start_qt(prog: str, name: str, scheme: str, headless_hint: str) -> QApplication | None:
     """The application object, themed and with the runtime settings the windows need; None (and
     a one-line reason on stderr) where there is no display to show a window on."""
@@ -93,7 +75,6 @@ def start_qt(prog: str, name: str, scheme: str, headless_hint: str) -> QApplicat
     theme.forced_scheme = None if scheme == "system" else scheme
     apply_theme(app)
     app.styleHints().colorSchemeChanged.connect(lambda _scheme: apply_theme(app))
-    collect_garbage_on_gui_thread(app)
     return app
 
 
