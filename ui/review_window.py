@@ -421,6 +421,7 @@ class ReviewWindow(QMainWindow):
 
     def _requery(self) -> None:
         self.generation += 1
+        self.threads.worker.latest = self.generation
         self.model.restart(0)
         self.count_label.setText("Counting…")
         self.threads.query_requested.emit(

@@ -381,6 +381,9 @@ class ReviewWorker(QObject):
         super().__init__()
         self._url, self._timeout_s = url, timeout_s
         self._journal: Any = None
+        #: The newest generation the window has asked for (set on the GUI thread; an int is
+        #: read and written whole): queued work for an older filter is skipped, not done.
+        self.latest = 0
 
     def _open(self) -> Any:
         if self._journal is None:
@@ -393,6 +396,8 @@ class ReviewWorker(QObject):
     def query(self, generation: int, where: Any, sort: str, descending: bool) -> None:
         from preflight.review.queries import count, page
 
+        if generation < self.latest:
+            return
         try:
             journal = self._open()
             self.counted.emit(generation, count(journal, where))
@@ -405,6 +410,8 @@ class ReviewWorker(QObject):
     def fetch(self, generation: int, where: Any, sort: str, descending: bool, offset: int) -> None:
         from preflight.review.queries import page
 
+        if generation < self.latest:
+            return
         try:
             rows = page(self._open(), where, sort=sort, descending=descending,  # type: ignore[arg-type]
                         offset=offset, limit=200)  # fmt: skip
@@ -416,6 +423,8 @@ class ReviewWorker(QObject):
     def figures(self, generation: int, where: Any) -> None:
         from preflight.review.queries import figures
 
+        if generation < self.latest:
+            return
         try:
             self.figures_ready.emit(generation, figures(self._open(), where, top=50))
         except PreflightError as exc:
