@@ -265,14 +265,15 @@ class ReviewWindow(QMainWindow):
         self.opened_at = time.monotonic()
         self.first_page_seconds: float | None = None
         self.current: StoredRecord | None = None
-        self.threads = ReviewThreads(ReviewWorker(url, timeout_s))
+        self.threads = ReviewThreads(ReviewWorker(url, timeout_s), ReviewWorker(url, timeout_s))
         worker = self.threads.worker
         worker.counted.connect(self._counted)
         worker.page_ready.connect(self._page)
-        worker.figures_ready.connect(self._figures)
         worker.record_ready.connect(self._record)
         worker.exported.connect(self._say)
         worker.failed.connect(self._failed)
+        self.threads.charts.figures_ready.connect(self._figures)
+        self.threads.charts.failed.connect(self._failed)
 
         header = QLabel(
             f"<b>{html.escape(config.org.name)}</b> &nbsp; {html.escape(reviewer.display_name)}"
@@ -421,7 +422,7 @@ class ReviewWindow(QMainWindow):
 
     def _requery(self) -> None:
         self.generation += 1
-        self.threads.worker.latest = self.generation
+        self.threads.set_latest(self.generation)
         self.model.restart(0)
         self.count_label.setText("Counting…")
         self.threads.query_requested.emit(
@@ -551,11 +552,11 @@ class ReviewWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.threads.stop()
-        worker = self.threads.worker
-        for signal in (worker.counted, worker.page_ready, worker.figures_ready,
-                       worker.record_ready, worker.exported, worker.failed):  # fmt: skip
-            with contextlib.suppress(RuntimeError, TypeError):
-                signal.disconnect()
+        for worker in (self.threads.worker, self.threads.charts):
+            for signal in (worker.counted, worker.page_ready, worker.figures_ready,
+                           worker.record_ready, worker.exported, worker.failed):  # fmt: skip
+                with contextlib.suppress(RuntimeError, TypeError):
+                    signal.disconnect()
         super().closeEvent(event)
 
 

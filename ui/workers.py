@@ -457,7 +457,9 @@ class ReviewWorker(QObject):
 
 
 class ReviewThreads(QObject):
-    """Starts the review worker on its thread; `stop()` closes the journal and joins it."""
+    """Starts two review workers, each on its thread with its own connection: one for the list,
+    records and exports, one for the charts' figures, so a new filter's rows never wait behind
+    the previous filter's figures. `stop()` closes their journals and joins them."""
 
     query_requested = Signal(int, object, str, bool)
     fetch_requested = Signal(int, object, str, bool, int)
@@ -466,23 +468,31 @@ class ReviewThreads(QObject):
     export_requested = Signal(object)
     close_requested = Signal()
 
-    def __init__(self, worker: ReviewWorker) -> None:
+    def __init__(self, worker: ReviewWorker, charts: ReviewWorker) -> None:
         super().__init__()
-        self.worker = worker
-        self._thread = QThread()
-        self._thread.setObjectName("preflight-review")
-        worker.moveToThread(self._thread)
+        self.worker, self.charts = worker, charts
+        self._threads = []
+        for name, each in (("preflight-review", worker), ("preflight-review-charts", charts)):
+            thread = QThread()
+            thread.setObjectName(name)
+            each.moveToThread(thread)
+            self.close_requested.connect(each.close)
+            self._threads.append(thread)
         self.query_requested.connect(worker.query)
         self.fetch_requested.connect(worker.fetch)
-        self.figures_requested.connect(worker.figures)
         self.record_requested.connect(worker.record)
         self.export_requested.connect(worker.export)
-        self.close_requested.connect(worker.close)
-        self._thread.start()
+        self.figures_requested.connect(charts.figures)
+        for thread in self._threads:
+            thread.start()
+
+    def set_latest(self, generation: int) -> None:
+        self.worker.latest = self.charts.latest = generation
 
     def stop(self, timeout_ms: int = 15000) -> None:
-        if not self._thread.isRunning():
+        if not any(thread.isRunning() for thread in self._threads):
             return
         self.close_requested.emit()
-        self._thread.quit()
-        self._thread.wait(timeout_ms)
+        for thread in self._threads:
+            thread.quit()
+            thread.wait(timeout_ms)
