@@ -266,14 +266,18 @@ class ReviewWindow(QMainWindow):
         self.first_page_seconds: float | None = None
         self.current: StoredRecord | None = None
         self.threads = ReviewThreads(ReviewWorker(url, timeout_s), ReviewWorker(url, timeout_s))
-        worker = self.threads.worker
-        worker.counted.connect(self._counted)
-        worker.page_ready.connect(self._page)
-        worker.record_ready.connect(self._record)
-        worker.exported.connect(self._say)
-        worker.failed.connect(self._failed)
-        self.threads.charts.figures_ready.connect(self._figures)
-        self.threads.charts.failed.connect(self._failed)
+        worker, figures_worker = self.threads.worker, self.threads.charts
+        self._connections: list[tuple[Any, Any]] = [
+            (worker.counted, self._counted),
+            (worker.page_ready, self._page),
+            (worker.record_ready, self._record),
+            (worker.exported, self._say),
+            (worker.failed, self._failed),
+            (figures_worker.figures_ready, self._figures),
+            (figures_worker.failed, self._failed),
+        ]
+        for signal, slot in self._connections:
+            signal.connect(slot)
 
         header = QLabel(
             f"<b>{html.escape(config.org.name)}</b> &nbsp; {html.escape(reviewer.display_name)}"
@@ -552,11 +556,9 @@ class ReviewWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.threads.stop()
-        for worker in (self.threads.worker, self.threads.charts):
-            for signal in (worker.counted, worker.page_ready, worker.figures_ready,
-                           worker.record_ready, worker.exported, worker.failed):  # fmt: skip
-                with contextlib.suppress(RuntimeError, TypeError):
-                    signal.disconnect()
+        for signal, slot in self._connections:  # no late answer reaches a closed window
+            with contextlib.suppress(RuntimeError, TypeError):
+                signal.disconnect(slot)
         super().closeEvent(event)
 
 
