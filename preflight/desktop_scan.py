@@ -178,8 +178,12 @@ class _Inspector:
 
     def reader(self) -> OcrReader:
         if self._reader is None:
+            # With helpers, this process loads its own model only when it first reads, after
+            # handing them the screen: their models load meanwhile, and nobody waits for it.
             self._reader = OcrReader(
-                prefer=self.options.ocr_engine, helpers=self.options.ocr_helpers
+                prefer=self.options.ocr_engine,
+                helpers=self.options.ocr_helpers,
+                lazy=self.options.ocr_helpers > 0,
             )
         return self._reader
 

@@ -81,20 +81,38 @@ class TesserocrEngine:
 
     name = "tesserocr"
 
-    def __init__(self, tessdata: Path) -> None:
-        from preflight.vision.tesseract import open_api
+    def __init__(self, tessdata: Path, lazy: bool = False) -> None:
+        import tesserocr  # noqa: F401  (not installed: the caller tries the binary)
 
-        self._api = open_api(str(tessdata))
+        self._tessdata = tessdata
+        self._api: Any = None
+        if not lazy:
+            self._opened()
+
+    def _opened(self) -> Any:
+        """The loaded engine (~0.1 s to load the English model the first time)."""
+        if self._api is None:
+            from preflight.vision.tesseract import open_api
+
+            try:
+                self._api = open_api(str(self._tessdata))
+            except Exception as exc:  # damaged language data: nothing else can read it either
+                raise OcrUnavailable(
+                    f"Tesseract could not load its English data; {INSTALL_HINT}"
+                ) from exc
+        return self._api
 
     def read_words(self, gray: npt.NDArray[np.uint8]) -> list[OcrWord]:
         from preflight.vision.tesseract import recognize
 
         height, width = gray.shape
-        found = recognize(self._api, np.ascontiguousarray(gray).tobytes(), width, height)
+        found = recognize(self._opened(), np.ascontiguousarray(gray).tobytes(), width, height)
         return [OcrWord(text, conf, (x0, y0, x1, y1)) for text, conf, x0, y0, x1, y1 in found]
 
     def close(self) -> None:
-        self._api.End()
+        if self._api is not None:
+            self._api.End()
+            self._api = None
 
 
 class PytesseractEngine:
@@ -131,8 +149,13 @@ class PytesseractEngine:
 class OcrBatch:
     """Crops submitted to an `OcrReader`; `result()` gives every crop's words, in order."""
 
-    def __init__(self, reader: OcrReader, crops: Sequence[npt.NDArray[np.uint8]]) -> None:
+    def __init__(
+        self, reader: OcrReader, crops: Sequence[npt.NDArray[np.uint8]], ahead: bool = True
+    ) -> None:
         self._reader = reader
+        #: Helpers read it ahead, while the caller is elsewhere; otherwise the caller is about
+        #: to wait for it, and helpers take part only when idle (never behind a long queue).
+        self.ahead = ahead
         self.crops = [np.ascontiguousarray(c) for c in crops]
         self.results: list[list[OcrWord] | None] = [None] * len(self.crops)
         # Largest first: helpers take from the left, this process reads from the right.
@@ -152,7 +175,9 @@ class OcrReader(Closing):
         OcrUnavailable: when neither engine can run, naming what to install.
     """
 
-    def __init__(self, prefer: str = "tesserocr", helpers: int = 0) -> None:
+    def __init__(self, prefer: str = "tesserocr", helpers: int = 0, lazy: bool = False) -> None:
+        """`lazy`: the in-process engine loads its model when it first reads, so a caller can
+        hand helpers their work first (the helpers load theirs in parallel)."""
         tessdata = find_tessdata()
         order = (
             ["tesserocr", "pytesseract"] if prefer == "tesserocr" else ["pytesseract", "tesserocr"]
@@ -163,7 +188,7 @@ class OcrReader(Closing):
                 if name == "tesserocr":
                     if tessdata is None:
                         raise OcrUnavailable("no eng.traineddata found")
-                    self._engine = TesserocrEngine(tessdata)
+                    self._engine = TesserocrEngine(tessdata, lazy=lazy)
                 else:
                     self._engine = PytesseractEngine(tessdata)
                 break
@@ -200,13 +225,15 @@ class OcrReader(Closing):
         return tuple(self._helpers)
 
     def read_many(self, crops: Sequence[npt.NDArray[np.uint8]]) -> list[list[OcrWord]]:
-        """`read_words()` of every crop, shared with the helper processes when there are any."""
-        return self.submit(crops).result()
+        """`read_words()` of every crop, shared with the helper processes that are free."""
+        return self.submit(crops, ahead=False).result()
 
-    def submit(self, crops: Sequence[npt.NDArray[np.uint8]]) -> OcrBatch:
+    def submit(self, crops: Sequence[npt.NDArray[np.uint8]], ahead: bool = True) -> OcrBatch:
         """Start reading `crops`: helpers get the largest at once and read while the caller
-        does other work; `result()` of the batch reads the rest here and collects theirs."""
-        batch = OcrBatch(self, crops)
+        does other work; `result()` of the batch reads the rest here and collects theirs.
+        `ahead=False`: the caller waits for the result next, so helpers busy with batches
+        read ahead are not given these crops to queue behind that work."""
+        batch = OcrBatch(self, crops, ahead)
         self._batches.append(batch)
         self.pump()
         return batch
@@ -220,7 +247,7 @@ class OcrReader(Closing):
         self._collect(0.0)
         for helper in self._helpers:
             while helper.queued_px < self.ahead_px or not helper.in_flight:
-                batch = next((b for b in self._batches if b.queue), None)
+                batch = next((b for b in self._batches if b.ahead and b.queue), None)
                 if batch is None:
                     break
                 if not self._post(helper, batch, batch.queue.popleft()):

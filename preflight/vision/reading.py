@@ -122,7 +122,7 @@ def read_text_regions(
     pixels_bgr: npt.NDArray[np.uint8], reader: OcrReader, options: ReadingOptions
 ) -> list[TextRegionReading]:
     """Legible text regions of one frame, judged as the far end of the call would see them."""
-    return begin_text_regions(pixels_bgr, reader, options).result()
+    return begin_text_regions(pixels_bgr, reader, options, ahead=False).result()
 
 
 @dataclass
@@ -168,10 +168,14 @@ class PendingReading:
 
 
 def begin_text_regions(
-    pixels_bgr: npt.NDArray[np.uint8], reader: OcrReader, options: ReadingOptions
+    pixels_bgr: npt.NDArray[np.uint8],
+    reader: OcrReader,
+    options: ReadingOptions,
+    ahead: bool = True,
 ) -> PendingReading:
     """Find a frame's text blocks and submit them to `reader`, which (with helper processes)
-    starts reading them at once; the caller can do other work before `result()`."""
+    starts reading them at once; the caller can do other work before `result()`. `ahead=False`
+    when `result()` comes next (see `OcrReader.submit`)."""
     width = pixels_bgr.shape[1]
     streamed = as_streamed(pixels_bgr, options.stream)
     back = width / streamed.shape[1]
@@ -202,4 +206,4 @@ def begin_text_regions(
         for top, bottom in itertools.pairwise(cuts):
             pieces.append(crop[top:bottom])
             owners.append(index)
-    return PendingReading(options, blocks, scales, owners, back, reader.submit(pieces))
+    return PendingReading(options, blocks, scales, owners, back, reader.submit(pieces, ahead))

@@ -59,3 +59,25 @@ def test_documents_check_reports_error_not_pass_without_ocr(tmp_path: Path) -> N
     assert documents["status"] == "error"
     assert "apt-get install tesseract-ocr-eng" in documents["summary"]
     assert report["verdict"] in ("error", "fail")
+
+
+def test_a_lazy_reader_loads_its_model_on_first_read_and_fails_closed_then(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "eng.traineddata").write_bytes(b"not a model" * 100)  # damaged language data
+    monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path))
+    monkeypatch.setenv("PATH", str(tmp_path))  # no tesseract binary to fall back on
+    with pytest.raises(OcrUnavailable, match="tesseract-ocr-eng"):
+        OcrReader()  # eager: the damage is found at once
+    reader = OcrReader(lazy=True)  # the library is there; the model is not loaded yet
+    with pytest.raises(OcrUnavailable, match="could not load its English data"):
+        reader.read_words(np.full((32, 32), 255, np.uint8))
+    reader.close()
+
+
+def test_a_lazy_reader_reads_like_an_eager_one() -> None:
+    page = data.page()
+    with OcrReader() as eager, OcrReader(lazy=True) as lazy:
+        expected = [w.text for w in eager.read_words(page)]
+        assert [w.text for w in lazy.read_words(page)] == expected
+    assert any("segmentation" in word.lower() for word in expected)

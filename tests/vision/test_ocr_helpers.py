@@ -85,6 +85,31 @@ def test_a_helper_that_hangs_is_given_up_and_its_crop_read_here() -> None:
         os.kill(helper.pid, 0)
 
 
+def test_crops_wanted_now_do_not_queue_behind_crops_read_ahead() -> None:
+    """A screen handed to the helper to read ahead, then a wallpaper read at once: the
+    wallpaper is read here, not posted behind the screen in the busy helper's queue."""
+    page = data.page()
+    small = [page[:64], page[64:128]]
+    with OcrReader() as alone:
+        expected = _texts([alone.read_words(c) for c in small])
+    with OcrReader(helpers=1) as reader:
+        _wait_ready(reader)
+        helper = reader.helpers[0]
+        posted: list[object] = []
+        post = helper.post
+
+        def spy(token: tuple[object, int], gray: np.ndarray) -> None:
+            posted.append(token[0])
+            post(token, gray)
+
+        helper.post = spy  # type: ignore[method-assign]
+        ahead = reader.submit([page] * 5)  # all of it goes to the helper at once
+        assert not ahead.queue and len(helper.in_flight) == 5
+        assert _texts(reader.read_many(small)) == expected
+        assert posted and all(batch is ahead for batch in posted)
+        assert len(ahead.result()) == 5
+
+
 def test_reading_many_without_helpers_is_reading_each() -> None:
     crops = _crops()
     with OcrReader() as reader:
