@@ -8,7 +8,7 @@ count and first page shown ("filter"), for four filters; the whole journal's ver
 worker thread, while the list is already usable); and the GUI thread's stalls meanwhile (a 5 ms
 timer, each late tick a stall).
 
-    .venv/bin/python bench/review_bench.py [RECORDS]
+    .venv/bin/python bench/review_bench.py [RECORDS [sqlite|postgresql ...]]
 """
 
 from __future__ import annotations
@@ -71,10 +71,14 @@ def run_backend(backend: str, records: int) -> dict[str, object]:
         stalls: list[float] = []
         clock = QElapsedTimer()
         last = [0.0]
+        phase = ["open"]  # what the window was doing: where a long stall happened
+        long_stalls: list[tuple[str, float]] = []
 
         def tick() -> None:
             now = clock.nsecsElapsed() / 1e6
             stalls.append(max(0.0, now - last[0] - TICK_MS))
+            if stalls[-1] > 50:
+                long_stalls.append((phase[0], round(stalls[-1], 1)))
             last[0] = now
 
         timer = QTimer()
@@ -102,6 +106,7 @@ def run_backend(backend: str, records: int) -> dict[str, object]:
         wait(lambda: window.model.total > 0 and len(window.model.rows) > 0)
         open_s = time.perf_counter() - opened
         open_stalls = list(stalls)
+        phase[0] = "verifying"
         wait(lambda: window.report is not None)
         verified_s = time.perf_counter() - opened
 
@@ -119,6 +124,7 @@ def run_backend(backend: str, records: int) -> dict[str, object]:
             window.verdict_boxes["fail"].setChecked(False)
             window.overrides_only.setChecked(False)
             before = window.generation
+            phase[0] = f"filter: {name}"
             asked = time.perf_counter()
             apply()
             window._debounce.stop()  # the typing pause is the reviewer's, not the query's
@@ -127,7 +133,9 @@ def run_backend(backend: str, records: int) -> dict[str, object]:
                  and window.count_label.text().endswith("match"))  # fmt: skip
             filter_s[name] = time.perf_counter() - asked
             matches[name] = window.model.total
+        phase[0] = "closing"
         window.close()
+        app.processEvents()
         timer.stop()
         ticks = sorted(stalls)
     return {
@@ -144,6 +152,7 @@ def run_backend(backend: str, records: int) -> dict[str, object]:
         "stalls_over_50ms": sum(1 for s in ticks if s > 50),
         "ticks": len(ticks),
         "open_stall_ms_max": max(open_stalls, default=0.0),
+        "stalls_over_50ms_where": long_stalls,
     }
 
 
@@ -174,6 +183,7 @@ def markdown(results: list[dict[str, object]]) -> str:
 
 if __name__ == "__main__":
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    outcome = [run_backend(b, count) for b in ("sqlite", "postgresql")]
+    backends = sys.argv[2:] or ["sqlite", "postgresql"]
+    outcome = [run_backend(b, count) for b in backends]
     save("review.json", {"runs": outcome})
     print(markdown(outcome))

@@ -384,6 +384,9 @@ class ReviewWorker(QObject):
         #: The newest generation the window has asked for (set on the GUI thread; an int is
         #: read and written whole): queued work for an older filter is skipped, not done.
         self.latest = 0
+        #: Set when the window closes: nothing more is asked, done or reported.
+        self.closing = False
+        self._exporting = False
 
     def _open(self) -> Any:
         if self._journal is None:
@@ -396,7 +399,7 @@ class ReviewWorker(QObject):
     def query(self, generation: int, where: Any, sort: str, descending: bool) -> None:
         from preflight.review.queries import count, page
 
-        if generation < self.latest:
+        if generation < self.latest or self.closing:
             return
         try:
             journal = self._open()
@@ -404,31 +407,31 @@ class ReviewWorker(QObject):
             rows = page(journal, where, sort=sort, descending=descending, limit=200)  # type: ignore[arg-type]
             self.page_ready.emit(generation, 0, rows)
         except PreflightError as exc:
-            self.failed.emit(str(exc))
+            self._failed(str(exc))
 
     @Slot(int, object, str, bool, int)
     def fetch(self, generation: int, where: Any, sort: str, descending: bool, offset: int) -> None:
         from preflight.review.queries import page
 
-        if generation < self.latest:
+        if generation < self.latest or self.closing:
             return
         try:
             rows = page(self._open(), where, sort=sort, descending=descending,  # type: ignore[arg-type]
                         offset=offset, limit=200)  # fmt: skip
             self.page_ready.emit(generation, offset, rows)
         except PreflightError as exc:
-            self.failed.emit(str(exc))
+            self._failed(str(exc))
 
     @Slot(int, object)
     def figures(self, generation: int, where: Any) -> None:
         from preflight.review.queries import figures
 
-        if generation < self.latest:
+        if generation < self.latest or self.closing:
             return
         try:
             self.figures_ready.emit(generation, figures(self._open(), where, top=50))
         except PreflightError as exc:
-            self.failed.emit(str(exc))
+            self._failed(str(exc))
 
     @Slot(str)
     def record(self, record_id: str) -> None:
@@ -439,15 +442,29 @@ class ReviewWorker(QObject):
             found = stored_records(journal, [record_id]).get(record_id)
             self.record_ready.emit(found, launch_of(journal, record_id) if found else None)
         except PreflightError as exc:
-            self.failed.emit(str(exc))
+            self._failed(str(exc))
 
     @Slot(object)
     def export(self, job: Any) -> None:
         """`job(journal)` writes a file and returns a sentence saying what it wrote."""
+        self._exporting = True  # a file the reviewer asked for is finished, not interrupted
         try:
             self.exported.emit(job(self._open()))
         except PreflightError as exc:
-            self.failed.emit(str(exc))
+            self._failed(str(exc))
+        finally:
+            self._exporting = False
+
+    def _failed(self, reason: str) -> None:
+        if not self.closing:  # an interrupted query is not a failure to report
+            self.failed.emit(reason)
+
+    def interrupt(self) -> None:
+        """From the GUI thread when the window closes: skip what is queued, stop what runs."""
+        self.closing = True
+        journal = self._journal
+        if journal is not None and not self._exporting:
+            journal.interrupt()
 
     @Slot()
     def close(self) -> None:
@@ -492,6 +509,9 @@ class ReviewThreads(QObject):
     def stop(self, timeout_ms: int = 15000) -> None:
         if not any(thread.isRunning() for thread in self._threads):
             return
+        # A figures query on 100,000 records runs ~0.5 s: stop it rather than wait for it.
+        for each in (self.worker, self.charts):
+            each.interrupt()
         self.close_requested.emit()
         for thread in self._threads:
             thread.quit()

@@ -184,6 +184,10 @@ class Journal:
         else:
             self.engine = _postgres_engine(parsed, timeout_s, read_only)
         self.dialect = self.engine.dialect.name
+        # The driver connections in use right now, for `interrupt()` from another thread.
+        self._in_use: set[Any] = set()
+        sa.event.listen(self.engine, "checkout", lambda dbapi, *_: self._in_use.add(dbapi))
+        sa.event.listen(self.engine, "checkin", lambda dbapi, *_: self._in_use.discard(dbapi))
 
     @classmethod
     def open(cls, url: str, *, timeout_s: float = 10.0, read_only: bool = False) -> Journal:
@@ -204,6 +208,17 @@ class Journal:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def interrupt(self) -> None:
+        """Stop the statements this journal is running on other threads now, so a window that
+        closes mid-query need not wait for it; the interrupted call raises JournalError.
+        Callable from any thread (SQLite's interrupt, PostgreSQL's cancel request)."""
+        for dbapi in list(self._in_use):
+            with contextlib.suppress(Exception):  # finished or gone meanwhile: nothing to stop
+                if self.dialect == "sqlite":
+                    dbapi.interrupt()
+                else:
+                    dbapi.cancel_safe(timeout=2.0)
 
     def __enter__(self) -> Journal:
         return self
