@@ -437,6 +437,8 @@ class ReviewWorker(QObject):
     def record(self, record_id: str) -> None:
         from preflight.review.queries import launch_of, stored_records
 
+        if self.closing:
+            return
         try:
             journal = self._open()
             found = stored_records(journal, [record_id]).get(record_id)
