@@ -399,7 +399,7 @@ class ReviewWorker(QObject):
     def query(self, generation: int, where: Any, sort: str, descending: bool) -> None:
         from preflight.review.queries import count, page
 
-        if generation < self.latest or self.closing:
+        if self._stale(generation):
             return
         try:
             journal = self._open()
@@ -413,7 +413,7 @@ class ReviewWorker(QObject):
     def fetch(self, generation: int, where: Any, sort: str, descending: bool, offset: int) -> None:
         from preflight.review.queries import page
 
-        if generation < self.latest or self.closing:
+        if self._stale(generation):
             return
         try:
             rows = page(self._open(), where, sort=sort, descending=descending,  # type: ignore[arg-type]
@@ -426,7 +426,7 @@ class ReviewWorker(QObject):
     def figures(self, generation: int, where: Any) -> None:
         from preflight.review.queries import figures
 
-        if generation < self.latest or self.closing:
+        if self._stale(generation):
             return
         try:
             self.figures_ready.emit(generation, figures(self._open(), where, top=50))
@@ -456,6 +456,10 @@ class ReviewWorker(QObject):
             self._failed(str(exc))
         finally:
             self._exporting = False
+
+    def _stale(self, generation: int) -> bool:
+        """Work for a filter the reviewer has since changed, or for a closed window."""
+        return generation < self.latest or self.closing
 
     def _failed(self, reason: str) -> None:
         if not self.closing:  # an interrupted query is not a failure to report
